@@ -1,6 +1,6 @@
 module github.com/minicloud/minicloud
 
-go 1.25.14
+go 1.25
 
 require (
 	github.com/google/btree v1.1.3 // indirect
