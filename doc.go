@@ -1,0 +1,57 @@
+// Package minicloud simulates the AWS serverless primitives inside a Go
+// process, with their real semantics, limits, errors and wire formats.
+//
+// Each service is its own package and can be used alone:
+//
+//   - [github.com/minicloud/minicloud/dynamo]: DynamoDB tables and items,
+//     the expression languages, Query and Scan, secondary indexes.
+//   - [github.com/minicloud/minicloud/lambda]: Lambda functions running Go
+//     handlers written for aws-lambda-go, with Lambda's quotas, concurrency,
+//     execution environments, versions, asynchronous delivery and cost.
+//   - [github.com/minicloud/minicloud/stepfn]: Step Functions: the Amazon
+//     States Language, executions and their history.
+//   - [github.com/minicloud/minicloud/clock]: the one time source they all
+//     share, real by default and stepped by hand in tests.
+//
+// # Three ways to use it
+//
+// In unit tests, a user's real handlers and data code run against minicloud
+// with no Docker, no JVM and no network: each test gets fresh, isolated
+// state in microseconds, and a [clock.Manual] turns a 24-hour retention or a
+// 15-minute timeout into one call to Advance.
+//
+// In prototypes, a whole serverless architecture runs in one process, and
+// graduates to AWS by changing an endpoint, not the code.
+//
+// In teaching, limits are data you can read, every violation is an error
+// that names the limit, and time moves when you say so, so the semantics of
+// serverless can be shown step by step.
+//
+// # Errors
+//
+// Every service returns the same error type, exposed by each package as its
+// own Error (for example [github.com/minicloud/minicloud/dynamo.Error]). It
+// carries AWS's error code (such as "ResourceNotFoundException",
+// "ValidationException" or "States.Timeout"), a message in AWS's words and
+// the HTTP status a wire handler answers with. errors.Is matches it against
+// the sentinels each package exports by code; errors.As reads its fields:
+//
+//	_, err := db.PutItem(ctx, in)
+//	if errors.Is(err, dynamo.ErrConditionalCheckFailed) {
+//		// someone else wrote first
+//	}
+//	var e *dynamo.Error
+//	if errors.As(err, &e) {
+//		log.Println(e.Code, e.Message, e.StatusCode)
+//	}
+//
+// # Time
+//
+// Nothing in minicloud reads the machine's clock directly. Every service
+// takes a [clock.Clock] in its options; leave it nil for real time, or pass
+// a [clock.Manual] and move time by hand:
+//
+//	c := clock.NewManual(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+//	db := dynamo.New(dynamo.Options{Clock: c})
+//	c.Advance(48 * time.Hour) // everything due in two days happens now, in order
+package minicloud

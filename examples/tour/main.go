@@ -1,0 +1,40 @@
+// Command tour runs a short, narrated tour of what minicloud simulates so
+// far, each part under its own heading. Run it with:
+//
+//	go run ./examples/tour
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// stop is one stop of the tour: a heading and the code that narrates it.
+type stop struct {
+	title string
+	run   func(w io.Writer) error
+}
+
+var stops = []stop{
+	{"Time is a dependency: clock.Manual", tourClock},
+}
+
+func main() {
+	if err := run(os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "tour:", err)
+		os.Exit(1)
+	}
+}
+
+func run(w io.Writer) error {
+	fmt.Fprintln(w, "minicloud: AWS serverless, simulated in-process.")
+	for i, s := range stops {
+		fmt.Fprintf(w, "\n== %d. %s\n\n", i+1, s.title)
+		if err := s.run(w); err != nil {
+			return fmt.Errorf("%s: %w", s.title, err)
+		}
+	}
+	fmt.Fprintln(w, "\nRead more: go doc github.com/minicloud/minicloud, and docs/ in the repository.")
+	return nil
+}
