@@ -1,0 +1,296 @@
+//go:build minicloud_ops
+
+package wire
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"mime"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/minicloud/minicloud/clock"
+	"github.com/minicloud/minicloud/dynamo"
+)
+
+// TargetPrefix is the X-Amz-Target prefix of DynamoDB's operations: a
+// request for PutItem carries "DynamoDB_20120810.PutItem".
+const TargetPrefix = "DynamoDB_20120810."
+
+// Options configures a [Handler]. The zero value accepts every request,
+// signed or not, as the region us-east-1, with AWS's limits.
+type Options struct {
+	// Region is the region the endpoint serves: a verified signature must
+	// be scoped to it, and GET / answers with it. Default "us-east-1".
+	Region string
+	// Credentials, when not nil, turns on signature verification: every
+	// request must carry an AWS Signature Version 4 Authorization header
+	// made with one of these access keys (mapped to its secret key), and
+	// is refused as AWS refuses it otherwise. When nil, any request is
+	// accepted, signed with any key or not signed at all.
+	Credentials map[string]string
+	// Clock is the time a signature's date is checked against (15 minutes
+	// either way, as AWS allows). Nil means clock.Real().
+	Clock clock.Clock
+	// Seed seeds the source of request IDs, so that a run is
+	// reproducible. Zero means seed 1.
+	Seed uint64
+	// Limits overrides the protocol's limits; zero fields keep AWS's.
+	Limits Limits
+	// Inject, when set, is called with each request's context and
+	// operation name after the request is decoded and before it runs. A
+	// non-nil error is answered instead of running the operation, with
+	// its code and status: return [ErrProvisionedThroughputExceeded] or
+	// [ErrThrottling] to watch a client's retries, or any *dynamo.Error.
+	Inject func(ctx context.Context, operation string) error
+	// Logger receives a record for every request that panicked or failed
+	// with an error that has no AWS code. Nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Limits holds the protocol's limits. A zero field means AWS's default.
+type Limits struct {
+	// MaxRequestBytes is the largest request body: 16 MB, the most
+	// BatchWriteItem may carry ("Service, account, and table quotas in
+	// Amazon DynamoDB", API-specific limits). A larger body is answered
+	// 413 Request Entity Too Large.
+	MaxRequestBytes int64
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxRequestBytes <= 0 {
+		l.MaxRequestBytes = 16 << 20
+	}
+	return l
+}
+
+// Handler serves DynamoDB's JSON 1.0 protocol for one [dynamo.DB]. It is
+// safe for concurrent use.
+type Handler struct {
+	db     *dynamo.DB
+	opts   Options
+	clock  clock.Clock
+	limits Limits
+	logger *slog.Logger
+
+	mu   sync.Mutex
+	rand *rand.Rand
+}
+
+// NewHandler returns a handler serving db over DynamoDB's wire protocol.
+func NewHandler(db *dynamo.DB, opts Options) *Handler {
+	if opts.Region == "" {
+		opts.Region = "us-east-1"
+	}
+	seed := opts.Seed
+	if seed == 0 {
+		seed = 1
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return &Handler{
+		db:     db,
+		opts:   opts,
+		clock:  clock.Or(opts.Clock),
+		limits: opts.Limits.withDefaults(),
+		logger: logger,
+		rand:   rand.New(rand.NewPCG(seed, seed^0x6a09e667f3bcc908)),
+	}
+}
+
+// Operations returns the names of the operations the handler serves, in
+// no particular order.
+func (h *Handler) Operations() []string {
+	names := make([]string, 0, len(operations))
+	for n := range operations {
+		names = append(names, n)
+	}
+	return names
+}
+
+// requestIDAlphabet is the alphabet of DynamoDB's request IDs: 52
+// characters of upper-case letters and digits.
+const requestIDAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+func (h *Handler) requestID() string {
+	var b [52]byte
+	h.mu.Lock()
+	for i := range b {
+		b[i] = requestIDAlphabet[h.rand.IntN(len(requestIDAlphabet))]
+	}
+	h.mu.Unlock()
+	return string(b[:])
+}
+
+// ServeHTTP answers one request. Every response carries x-amzn-RequestId
+// and, when it has a body, x-amz-crc32 (the CRC32 of the body, which the
+// SDKs check).
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id := h.requestID()
+	w.Header().Set("X-Amzn-Requestid", id)
+	contentType := "application/x-amz-json-1.0"
+	wrote := false
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		if p == http.ErrAbortHandler {
+			panic(p)
+		}
+		h.logger.Error("dynamo/wire: panic serving request", "requestId", id,
+			"target", r.Header.Get("X-Amz-Target"), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		if !wrote {
+			status, body := errorBody(dynamo.ErrInternalServer.New("Internal server error"))
+			writeBody(w, status, contentType, body)
+		}
+	}()
+	respond := func(status int, body []byte) {
+		wrote = true
+		writeBody(w, status, contentType, body)
+	}
+	fail := func(err error) {
+		status, body := errorBody(err)
+		if e := apiError(err); e.Code == dynamo.ErrInternalServer.Code {
+			h.logger.Error("dynamo/wire: internal error", "requestId", id, "target", r.Header.Get("X-Amz-Target"), "error", err)
+		}
+		respond(status, body)
+	}
+
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		if r.URL.Path == "/" {
+			// DynamoDB answers health checks on GET /.
+			wrote = true
+			writeBody(w, http.StatusOK, "text/plain", []byte("healthy: dynamodb."+h.opts.Region+".amazonaws.com "))
+			return
+		}
+	}
+	if r.Method != http.MethodPost {
+		wrote = true
+		writeBody(w, http.StatusNotFound, "application/xml", []byte("<UnknownOperationException/>\n"))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.limits.MaxRequestBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			wrote = true
+			writeBody(w, http.StatusRequestEntityTooLarge, "text/plain", []byte("Request Entity Too Large\n"))
+			return
+		}
+		fail(ErrSerialization.New("Could not read the request body: " + err.Error()))
+		return
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/json" {
+		contentType = mt
+	} else if len(body) > 0 && mt != "application/x-amz-json-1.0" {
+		wrote = true
+		writeBody(w, http.StatusNotFound, "application/xml", []byte("<UnknownOperationException/>\n"))
+		return
+	}
+
+	// DynamoDB parses the body before it looks at the operation.
+	var doc node
+	if len(body) > 0 {
+		if doc, err = parseJSON(body); err != nil {
+			fail(syntaxToError(err))
+			return
+		}
+	}
+	name, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), TargetPrefix)
+	op := operations[name]
+	if !ok || op == nil {
+		fail(ErrUnknownOperation.New("The operation named by the X-Amz-Target header is not a DynamoDB operation minicloud serves"))
+		return
+	}
+	if h.opts.Credentials != nil {
+		if err := verifySigV4(r, body, h.opts.Credentials, h.opts.Region, h.clock.Now()); err != nil {
+			fail(err)
+			return
+		}
+	}
+	if len(body) == 0 {
+		fail(ErrSerialization.New("The request body is empty; it must be a JSON object"))
+		return
+	}
+	var inject func(context.Context) error
+	if h.opts.Inject != nil {
+		inject = func(ctx context.Context) error { return h.opts.Inject(ctx, name) }
+	}
+	out, err := op.serve(r.Context(), h.db, &doc, inject)
+	if err != nil {
+		fail(err)
+		return
+	}
+	respond(http.StatusOK, out)
+}
+
+// writeBody writes a whole response with DynamoDB's headers.
+func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) {
+	hd := w.Header()
+	hd.Set("Content-Type", contentType)
+	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	hd.Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(body)), 10))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// operation is one DynamoDB operation on the wire: decode the request,
+// run it, encode the response.
+type operation interface {
+	serve(ctx context.Context, db *dynamo.DB, body *node, inject func(context.Context) error) ([]byte, error)
+}
+
+// op is an operation built from its three parts. Adding an operation to
+// the handler is writing its decoder and encoder and one line in the
+// operations table.
+type op[In, Out any] struct {
+	decode func(*decoder, *node) *In
+	call   func(*dynamo.DB, context.Context, *In) (*Out, error)
+	encode func(*writer, *Out)
+}
+
+func newOp[In, Out any](decode func(*decoder, *node) *In, call func(*dynamo.DB, context.Context, *In) (*Out, error), encode func(*writer, *Out)) operation {
+	return op[In, Out]{decode: decode, call: call, encode: encode}
+}
+
+func (o op[In, Out]) serve(ctx context.Context, db *dynamo.DB, body *node, inject func(context.Context) error) ([]byte, error) {
+	var d decoder
+	var in *In
+	if body.kind == kindNull {
+		body = &node{kind: kindObject}
+	}
+	if d.structure(body, func(string, *node) {}) {
+		in = o.decode(&d, body)
+	}
+	if err := d.err(); err != nil {
+		return nil, err
+	}
+	if inject != nil {
+		if err := inject(ctx); err != nil {
+			return nil, err
+		}
+	}
+	out, err := o.call(db, ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	var w writer
+	w.b = make([]byte, 0, 256)
+	w.beginObject()
+	if out != nil {
+		o.encode(&w, out)
+	}
+	w.endObject()
+	return w.b, nil
+}
