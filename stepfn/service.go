@@ -1,0 +1,437 @@
+package stepfn
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/minicloud/minicloud/clock"
+)
+
+// Resource is what a Task state calls: a Go function, a *lambda.Function
+// or anything else with this one method. Input is the Task's effective
+// input as JSON; the output must be JSON (empty means null). An error
+// fails the Task: return a *[TaskError] to choose the error name and
+// cause that Retry and Catch see.
+//
+// The context is cancelled when the Task times out, misses a heartbeat,
+// or its execution stops; a resource that waits should honour it.
+// [SendTaskHeartbeat] with the same context reports a heartbeat.
+type Resource interface {
+	Invoke(ctx context.Context, input []byte) ([]byte, error)
+}
+
+// ResourceFunc adapts a function to [Resource].
+type ResourceFunc func(ctx context.Context, input []byte) ([]byte, error)
+
+// Invoke calls f.
+func (f ResourceFunc) Invoke(ctx context.Context, input []byte) ([]byte, error) { return f(ctx, input) }
+
+// Service is one simulated Step Functions endpoint: the state machines
+// and executions of one account in one region. It is safe for concurrent
+// use. Executions run on their own goroutines and wait on the clock;
+// [Service.Close] stops them all.
+type Service struct {
+	clock   clock.Clock
+	region  string
+	account string
+	limits  Limits
+	rnd     *lockedRand
+
+	mu        sync.Mutex
+	machines  map[string]*machine
+	execs     map[string]*execution
+	resources map[string]Resource
+	closed    []*execution // closed executions, oldest first
+	open      int
+	shut      bool
+
+	wg         sync.WaitGroup
+	rootCtx    context.Context
+	rootCancel context.CancelCauseFunc
+}
+
+// machine is a created state machine.
+type machine struct {
+	arn, name, roleArn, typ string
+	def                     *StateMachine
+	created                 time.Time
+	deleting                bool
+	open                    int
+	executions              []*execution // in start order
+	byName                  map[string]*execution
+}
+
+// errServiceClosed cancels executions when the service closes.
+var errServiceClosed = errors.New("stepfn: service closed")
+
+// New returns a Step Functions service with the given options.
+func New(opts Options) *Service {
+	s := &Service{
+		clock:     clock.Or(opts.Clock),
+		region:    opts.Region,
+		account:   opts.AccountID,
+		limits:    opts.Limits.withDefaults(),
+		rnd:       newLockedRand(opts.Rand),
+		machines:  map[string]*machine{},
+		execs:     map[string]*execution{},
+		resources: map[string]Resource{},
+	}
+	if s.region == "" {
+		s.region = "us-east-1"
+	}
+	if s.account == "" {
+		s.account = "123456789012"
+	}
+	s.rootCtx, s.rootCancel = context.WithCancelCause(context.Background())
+	return s
+}
+
+// Close stops every running execution, as StopExecution would, and waits
+// for their goroutines to end. Resources still running are told through
+// their context. After Close every call fails.
+func (s *Service) Close() error {
+	s.mu.Lock()
+	s.shut = true
+	s.mu.Unlock()
+	s.rootCancel(errServiceClosed)
+	s.wg.Wait()
+	return nil
+}
+
+// Region returns the service's region.
+func (s *Service) Region() string { return s.region }
+
+// AccountID returns the service's account.
+func (s *Service) AccountID() string { return s.account }
+
+// Limits returns the quotas in force.
+func (s *Service) Limits() Limits { return s.limits }
+
+// RegisterResource makes r the resource a Task state calls when its
+// Resource field is arn. A function ARN (arn:aws:lambda:…:function:name)
+// also serves the optimized integration arn:aws:states:::lambda:invoke
+// with that name or ARN as FunctionName. Registering an ARN again
+// replaces its resource.
+func (s *Service) RegisterResource(arn string, r Resource) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.resources[arn] = r
+}
+
+// resource finds a registered resource.
+func (s *Service) resource(arn string) (Resource, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.resources[arn]
+	return r, ok
+}
+
+// lambdaByName resolves a lambda:invoke FunctionName: a name, a partial
+// or a full ARN, optionally qualified.
+func (s *Service) lambdaByName(fn string) (Resource, string, bool) {
+	arn := fn
+	if !strings.HasPrefix(fn, "arn:") {
+		arn = fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", s.region, s.account, fn)
+	}
+	if r, ok := s.resource(arn); ok {
+		return r, arn, true
+	}
+	if i := strings.LastIndexByte(arn, ':'); i > 0 && strings.Count(arn, ":") == 7 {
+		if r, ok := s.resource(arn[:i]); ok {
+			return r, arn, true
+		}
+	}
+	return nil, arn, false
+}
+
+func (s *Service) stateMachineArn(name string) string {
+	return fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", s.region, s.account, name)
+}
+
+// validName applies the naming rules of state machines and executions:
+// 1 to 80 characters, none of them white space, brackets, wildcards,
+// special or control characters.
+func validName(name string) bool {
+	if n := utf8.RuneCountInString(name); n == 0 || n > maxNameLength {
+		return false
+	}
+	for _, r := range name {
+		switch {
+		case r <= 0x1f, r >= 0x7f && r <= 0x9f:
+			return false
+		case strings.ContainsRune(" \t\n\r\f\v<>{}[]?*\"#%\\^|~`$&,;:/", r):
+			return false
+		}
+	}
+	return true
+}
+
+// checkArn rejects a malformed ARN as Step Functions does.
+func checkArn(arn, kind string) error {
+	if !strings.HasPrefix(arn, "arn:") {
+		return ErrInvalidArn.Newf("Invalid Arn: 'Invalid ARN prefix: %s'", arn)
+	}
+	parts := strings.Split(arn, ":")
+	if len(parts) < 7 || parts[2] != "states" || (kind != "" && parts[5] != kind && !(kind == "execution" && parts[5] == "express")) {
+		return ErrInvalidArn.Newf("Invalid Arn: 'Resource type not valid in this context: %s'", arn)
+	}
+	return nil
+}
+
+func (s *Service) checkOpen() error {
+	if s.shut {
+		return errServiceClosed
+	}
+	return nil
+}
+
+// pageSize applies a MaxResults: 0 means 100, the most is 1,000.
+func pageSize(n int) (int, error) {
+	switch {
+	case n == 0:
+		return 100, nil
+	case n < 0 || n > 1000:
+		return 0, ErrValidation.Newf("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000", n)
+	}
+	return n, nil
+}
+
+// encodeToken makes an opaque pagination token for a listing.
+func encodeToken(scope string, offset int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(scope + "|" + strconv.Itoa(offset)))
+}
+
+// decodeToken reads a token encodeToken made for the same listing.
+func decodeToken(tok, scope string, n int) (int, error) {
+	if tok == "" {
+		return 0, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(tok)
+	bad := ErrInvalidToken.Newf("Invalid Token: '%s'", tok)
+	if err != nil {
+		return 0, bad
+	}
+	i := strings.LastIndexByte(string(raw), '|')
+	if i < 0 || string(raw[:i]) != scope {
+		return 0, bad
+	}
+	off, err := strconv.Atoi(string(raw[i+1:]))
+	if err != nil || off < 0 || off > n {
+		return 0, bad
+	}
+	return off, nil
+}
+
+// Types of state machine.
+const (
+	// TypeStandard runs exactly once, up to one year, with a history of
+	// up to 25,000 events.
+	TypeStandard = "STANDARD"
+	// TypeExpress runs at least once, up to five minutes, and keeps no
+	// history in Step Functions.
+	TypeExpress = "EXPRESS"
+)
+
+// CreateStateMachineInput is the request of CreateStateMachine.
+type CreateStateMachineInput struct {
+	// Name of the state machine: 1 to 80 characters. Required.
+	Name string
+	// Definition is the Amazon States Language document. Required.
+	Definition string
+	// RoleArn is the IAM role executions run as. Required.
+	RoleArn string
+	// Type is STANDARD (the default) or EXPRESS.
+	Type string
+}
+
+// CreateStateMachineOutput is the response of CreateStateMachine.
+type CreateStateMachineOutput struct {
+	StateMachineArn string
+	CreationDate    time.Time
+}
+
+// CreateStateMachine validates the definition and creates a state
+// machine. Creating one again with the same name, definition, role and
+// type returns the existing one; with any difference it fails with
+// StateMachineAlreadyExists.
+func (s *Service) CreateStateMachine(ctx context.Context, in *CreateStateMachineInput) (*CreateStateMachineOutput, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if !validName(in.Name) {
+		return nil, ErrInvalidName.Newf("Invalid Name: '%s'", in.Name)
+	}
+	typ := in.Type
+	if typ == "" {
+		typ = TypeStandard
+	}
+	if typ != TypeStandard && typ != TypeExpress {
+		return nil, ErrValidation.Newf("1 validation error detected: Value '%s' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]", typ)
+	}
+	if in.RoleArn == "" {
+		return nil, ErrValidation.New("1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null")
+	}
+	if !strings.HasPrefix(in.RoleArn, "arn:") {
+		return nil, ErrInvalidArn.Newf("Invalid Arn: 'Invalid ARN prefix: %s'", in.RoleArn)
+	}
+	if len(in.Definition) > s.limits.MaxDefinitionSize {
+		return nil, ErrValidation.Newf("1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to %d", s.limits.MaxDefinitionSize)
+	}
+	def, err := Compile(in.Definition)
+	if err != nil {
+		return nil, err
+	}
+	if typ == TypeExpress {
+		if err := checkExpress(def); err != nil {
+			return nil, err
+		}
+	}
+	arn := s.stateMachineArn(in.Name)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
+	if m, ok := s.machines[arn]; ok {
+		if m.deleting {
+			return nil, ErrStateMachineDeleting.Newf("State Machine is being deleted: '%s'", arn)
+		}
+		if m.def.definition == in.Definition && m.roleArn == in.RoleArn && m.typ == typ {
+			return &CreateStateMachineOutput{StateMachineArn: arn, CreationDate: m.created}, nil
+		}
+		return nil, ErrStateMachineAlreadyExists.Newf("State Machine Already Exists: '%s'", arn)
+	}
+	if len(s.machines) >= s.limits.MaxStateMachines {
+		return nil, ErrStateMachineLimitExceeded.Newf("State machine limit exceeded: %d state machines exist, the maximum is %d", len(s.machines), s.limits.MaxStateMachines)
+	}
+	m := &machine{arn: arn, name: in.Name, roleArn: in.RoleArn, typ: typ, def: def, created: s.clock.Now(), byName: map[string]*execution{}}
+	s.machines[arn] = m
+	return &CreateStateMachineOutput{StateMachineArn: arn, CreationDate: m.created}, nil
+}
+
+// checkExpress rejects what Express workflows cannot run: the
+// .sync and .waitForTaskToken integration patterns.
+func checkExpress(def *StateMachine) error {
+	d := &diagnostics{}
+	for _, name := range def.StateNames() {
+		st := def.states[name]
+		if strings.HasSuffix(st.resource, ".waitForTaskToken") || strings.HasSuffix(st.resource, ".sync") || strings.Contains(st.resource, ".sync:") {
+			suffix := st.resource[strings.LastIndexByte(st.resource, '.'):]
+			d.schema(ptr(st.loc, "Resource"), "Express state machine does not support '%s' service integration ", suffix)
+		}
+	}
+	return d.err()
+}
+
+// DescribeStateMachineOutput is the response of DescribeStateMachine.
+type DescribeStateMachineOutput struct {
+	StateMachineArn string
+	Name            string
+	Status          string // ACTIVE or DELETING
+	Definition      string
+	RoleArn         string
+	Type            string
+	CreationDate    time.Time
+}
+
+// DescribeStateMachine returns a state machine's definition and settings.
+func (s *Service) DescribeStateMachine(ctx context.Context, stateMachineArn string) (*DescribeStateMachineOutput, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkArn(stateMachineArn, "stateMachine"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.machines[stateMachineArn]
+	if !ok {
+		return nil, ErrStateMachineDoesNotExist.Newf("State Machine Does Not Exist: '%s'", stateMachineArn)
+	}
+	status := "ACTIVE"
+	if m.deleting {
+		status = "DELETING"
+	}
+	return &DescribeStateMachineOutput{StateMachineArn: m.arn, Name: m.name, Status: status, Definition: m.def.definition, RoleArn: m.roleArn, Type: m.typ, CreationDate: m.created}, nil
+}
+
+// StateMachineListItem is one state machine of ListStateMachines.
+type StateMachineListItem struct {
+	StateMachineArn string
+	Name            string
+	Type            string
+	CreationDate    time.Time
+}
+
+// ListStateMachinesInput is the request of ListStateMachines.
+type ListStateMachinesInput struct {
+	// MaxResults is the page size, 1 to 1,000; 0 means 100.
+	MaxResults int
+	// NextToken continues a previous call.
+	NextToken string
+}
+
+// ListStateMachinesOutput is the response of ListStateMachines.
+type ListStateMachinesOutput struct {
+	StateMachines []StateMachineListItem
+	NextToken     string
+}
+
+// ListStateMachines lists the state machines by name.
+func (s *Service) ListStateMachines(ctx context.Context, in *ListStateMachinesInput) (*ListStateMachinesOutput, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	size, err := pageSize(in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	items := make([]StateMachineListItem, 0, len(s.machines))
+	for _, m := range s.machines {
+		items = append(items, StateMachineListItem{StateMachineArn: m.arn, Name: m.name, Type: m.typ, CreationDate: m.created})
+	}
+	s.mu.Unlock()
+	slices.SortFunc(items, func(a, b StateMachineListItem) int { return strings.Compare(a.Name, b.Name) })
+	start, err := decodeToken(in.NextToken, "machines", len(items))
+	if err != nil {
+		return nil, err
+	}
+	end := min(start+size, len(items))
+	out := &ListStateMachinesOutput{StateMachines: items[start:end]}
+	if end < len(items) {
+		out.NextToken = encodeToken("machines", end)
+	}
+	return out, nil
+}
+
+// DeleteStateMachine deletes a state machine. Its running executions go
+// on to their end; until then it is DELETING and starts no new ones.
+// Deleting a state machine that does not exist succeeds, as on AWS.
+func (s *Service) DeleteStateMachine(ctx context.Context, stateMachineArn string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkArn(stateMachineArn, "stateMachine"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.machines[stateMachineArn]
+	if !ok {
+		return nil
+	}
+	m.deleting = true
+	if m.open == 0 {
+		delete(s.machines, stateMachineArn)
+	}
+	return nil
+}
