@@ -23,7 +23,7 @@ func TestMarshalItem_RoundTripsEveryType(t *testing.T) {
 		"ns":    dynamo.NS{"1", "2.5"},
 		"bs":    dynamo.BS{{1}, {2, 3}},
 		"l":     dynamo.L{dynamo.S("x"), dynamo.L{}, dynamo.M{}},
-		"m": dynamo.M{"nested": dynamo.M{"deep": dynamo.L{dynamo.N("1"), dynamo.NULL{}}}},
+		"m":     dynamo.M{"nested": dynamo.M{"deep": dynamo.L{dynamo.N("1"), dynamo.NULL{}}}},
 	}
 	data, err := MarshalItem(item)
 	if err != nil {
