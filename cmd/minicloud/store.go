@@ -1,3 +1,5 @@
+//go:build minicloud_ops
+
 package main
 
 import (
