@@ -509,6 +509,20 @@ func checkBounds(kind string, lo, hi *operand) error {
 	return nil
 }
 
+// topLevelNames returns the top-level attributes the condition reads, in
+// source order; a Query uses it to reject a filter on a key attribute
+// ("Filter Expression can only contain non-primary key attributes").
+func (cond *condition) topLevelNames() []string {
+	var names []string
+	_ = walkLeafOperands(cond.root, func(o *operand) error {
+		if o.kind == oPath && !slices.Contains(names, o.path[0].name) {
+			names = append(names, o.path[0].name)
+		}
+		return nil
+	})
+	return names
+}
+
 // eval reports whether item satisfies the condition; a nil item is a
 // missing item, in which every attribute is absent.
 func (cond *condition) eval(item Item) bool {

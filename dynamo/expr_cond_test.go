@@ -1,6 +1,7 @@
 package dynamo
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -360,5 +361,16 @@ func TestExprContext_UnusedNamesAndValues(t *testing.T) {
 	}
 	if err := newExprContext(nil, nil).unusedError(); err != nil {
 		t.Errorf("unusedError() with no names or values = %v", err)
+	}
+}
+
+func TestCondition_TopLevelNames(t *testing.T) {
+	c := newExprContext(map[string]string{"#s": "sk"}, tvals(":s", ":n1"))
+	cond, err := c.parseCondition("FilterExpression", "a.b = :s AND (size(#s) > :n1 OR contains(c[0], a.x)) AND NOT attribute_exists(d)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cond.topLevelNames(), []string{"a", "sk", "c", "d"}; !slices.Equal(got, want) {
+		t.Errorf("topLevelNames() = %v, want %v", got, want)
 	}
 }

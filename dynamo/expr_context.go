@@ -151,7 +151,7 @@ func (c *exprContext) resolve(p docPath) (undefined string) {
 // value looks up an expression attribute value and records its use.
 func (c *exprContext) value(ref string) (AttributeValue, bool) {
 	v, ok := c.values[ref]
-	if ok {
+	if ok = ok && v != nil; ok {
 		c.usedValues[ref] = true
 	}
 	return v, ok
