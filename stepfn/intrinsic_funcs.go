@@ -378,4 +378,3 @@ func formatArg(v any) (string, error) {
 	}
 	return "", intrinsicFailure("Invalid arguments in States.Format: an argument is of type %s, but only strings, numbers, booleans and null can be formatted", jsonType(v))
 }
-
