@@ -30,6 +30,17 @@ var (
 	// ItemCollectionSizeLimitExceededException: an item collection of a
 	// table with local secondary indexes is over 10 GB.
 	ErrItemCollectionSizeLimitExceeded = awserr.New("ItemCollectionSizeLimitExceededException", 400, "")
+	// ErrTransactionCanceled is TransactionCanceledException: a
+	// transaction was cancelled and wrote nothing; the
+	// *TransactionCanceledException says why, action by action.
+	ErrTransactionCanceled = awserr.New("TransactionCanceledException", 400, "")
+	// ErrTransactionConflict is TransactionConflictException: a write met
+	// a transaction in progress on the same item.
+	ErrTransactionConflict = awserr.New("TransactionConflictException", 400, "")
+	// ErrIdempotentParameterMismatch is
+	// IdempotentParameterMismatchException: a ClientRequestToken was
+	// reused with a different request.
+	ErrIdempotentParameterMismatch = awserr.New("IdempotentParameterMismatchException", 400, "")
 	// ErrInternalServer is InternalServerError.
 	ErrInternalServer = awserr.New("InternalServerError", 500, "")
 )

@@ -12,7 +12,7 @@ var (
 		":lo": N("10"), ":hi": N("99.5"), ":now": S("2024-01-01T00:00:00Z"),
 		":t": L{S("new")}, ":ss": SS{"web"},
 	}
-	benchItem = Item{
+	benchExprItem = Item{
 		"pk": S("user#1"), "sk": S("order#0042"), "status": S("active"),
 		"price": N("42.5"), "tags": L{S("a"), S("b")}, "count": N("7"),
 		"tmp": S("x"), "seen": SS{"app"}, "address": M{"city": S("Paris"), "zip": S("75001")},
@@ -40,7 +40,7 @@ func BenchmarkExprCondition(b *testing.B) {
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			if !cond.eval(benchItem) {
+			if !cond.eval(benchExprItem) {
 				b.Fatal("condition is false")
 			}
 		}
@@ -63,7 +63,7 @@ func BenchmarkExprUpdate(b *testing.B) {
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := u.apply(benchItem); err != nil {
+			if _, err := u.apply(benchExprItem); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -77,7 +77,7 @@ func BenchmarkExprProjection(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if len(p.apply(benchItem)) != 4 {
+		if len(p.apply(benchExprItem)) != 4 {
 			b.Fatal("projection lost attributes")
 		}
 	}

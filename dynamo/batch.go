@@ -1,0 +1,247 @@
+package dynamo
+
+import (
+	"context"
+	"slices"
+)
+
+// Batch limits, from the BatchGetItem and BatchWriteItem API reference.
+const (
+	maxBatchGetKeys       = 100
+	maxBatchWriteRequests = 25
+	maxBatchGetResponse   = 16 << 20 // 16 MB of items returned per call
+)
+
+// KeysAndAttributes are the keys to read from one table in BatchGetItem,
+// with the read's options.
+type KeysAndAttributes struct {
+	Keys                     []Item
+	ProjectionExpression     string
+	ExpressionAttributeNames map[string]string
+	ConsistentRead           bool
+}
+
+// BatchGetItemInput is the request of BatchGetItem: up to 100 keys over
+// any number of tables.
+type BatchGetItemInput struct {
+	RequestItems map[string]KeysAndAttributes
+}
+
+// BatchGetItemOutput is the response of BatchGetItem. Items come back in
+// no particular order; keys not read (the 16 MB response limit) are in
+// UnprocessedKeys, to be asked for again.
+type BatchGetItemOutput struct {
+	Responses       map[string][]Item
+	UnprocessedKeys map[string]KeysAndAttributes
+}
+
+// WriteRequest is one put or one delete of BatchWriteItem: exactly one of
+// its fields is set.
+type WriteRequest struct {
+	PutRequest    *PutRequest
+	DeleteRequest *DeleteRequest
+}
+
+// PutRequest writes a whole item in BatchWriteItem.
+type PutRequest struct {
+	Item Item
+}
+
+// DeleteRequest deletes an item by key in BatchWriteItem.
+type DeleteRequest struct {
+	Key Item
+}
+
+// BatchWriteItemInput is the request of BatchWriteItem: up to 25 puts
+// and deletes over any number of tables, without conditions.
+type BatchWriteItemInput struct {
+	RequestItems map[string][]WriteRequest
+}
+
+// BatchWriteItemOutput is the response of BatchWriteItem; requests not
+// processed are in UnprocessedItems, to be sent again.
+type BatchWriteItemOutput struct {
+	UnprocessedItems map[string][]WriteRequest
+}
+
+// BatchGetItem reads up to 100 items by key from one or more tables. Each
+// read is as GetItem's; the batch as a whole is not a snapshot.
+func (db *DB) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*BatchGetItemOutput, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if in == nil || len(in.RequestItems) == 0 {
+		return nil, ErrValidation.New("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	}
+	type tableReq struct {
+		name string
+		t    *table
+		keys []Item
+		proj *projection
+		ka   KeysAndAttributes
+	}
+	var reqs []tableReq
+	total := 0
+	for name, ka := range in.RequestItems {
+		t, err := db.table(name)
+		if err != nil {
+			return nil, err
+		}
+		if len(ka.Keys) == 0 {
+			return nil, ErrValidation.New("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length greater than or equal to 1]")
+		}
+		total += len(ka.Keys)
+		if total > maxBatchGetKeys {
+			return nil, ErrValidation.New("Too many items requested for the BatchGetItem call")
+		}
+		r := tableReq{name: name, t: t, ka: ka}
+		ec, err := exprParams(ka.ExpressionAttributeNames, nil, ka.ProjectionExpression != "")
+		if err != nil {
+			return nil, err
+		}
+		if ka.ProjectionExpression != "" {
+			if r.proj, err = ec.parseProjection(ka.ProjectionExpression); err != nil {
+				return nil, err
+			}
+			if err := ec.unusedError(); err != nil {
+				return nil, err
+			}
+		}
+		seen := map[string]bool{}
+		for _, k := range ka.Keys {
+			clean, err := t.cleanKey(k)
+			if err != nil {
+				return nil, err
+			}
+			enc := t.key.encodeKey(clean)
+			if seen[enc] {
+				return nil, ErrValidation.New("Provided list of item keys contains duplicates")
+			}
+			seen[enc] = true
+			r.keys = append(r.keys, clean)
+		}
+		reqs = append(reqs, r)
+	}
+	slices.SortFunc(reqs, func(a, b tableReq) int { return compareStrings(a.name, b.name) })
+
+	out := &BatchGetItemOutput{Responses: map[string][]Item{}}
+	size := 0
+	for _, r := range reqs {
+		out.Responses[r.name] = []Item{}
+		if err := r.t.rlockLive(); err != nil {
+			return nil, err
+		}
+		for i, k := range r.keys {
+			if size >= maxBatchGetResponse {
+				if out.UnprocessedKeys == nil {
+					out.UnprocessedKeys = map[string]KeysAndAttributes{}
+				}
+				un := r.ka
+				un.Keys = copyItems(r.keys[i:])
+				out.UnprocessedKeys[r.name] = un
+				break
+			}
+			rec, ok := r.t.items.Get(&record{key: r.t.key.encodeKey(k)})
+			if !ok {
+				continue
+			}
+			item := projectCopy(r.proj, rec.item)
+			size += itemSize(item)
+			out.Responses[r.name] = append(out.Responses[r.name], item)
+		}
+		r.t.mu.RUnlock()
+	}
+	return out, nil
+}
+
+func copyItems(items []Item) []Item {
+	out := make([]Item, len(items))
+	for i, it := range items {
+		out[i] = copyItem(it)
+	}
+	return out
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// BatchWriteItem puts and deletes up to 25 items in one or more tables.
+// Every request is validated before any is written, so an invalid batch
+// writes nothing; each write is then atomic on its own, the batch is not.
+func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*BatchWriteItemOutput, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if in == nil || len(in.RequestItems) == 0 {
+		return nil, ErrValidation.New("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	}
+	type write struct {
+		t   *table
+		rec *record // nil for a delete
+		key string
+	}
+	var writes []write
+	total := 0
+	for name, reqs := range in.RequestItems {
+		t, err := db.table(name)
+		if err != nil {
+			return nil, err
+		}
+		if len(reqs) == 0 {
+			return nil, ErrValidation.New("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]")
+		}
+		total += len(reqs)
+		if total > maxBatchWriteRequests {
+			return nil, ErrValidation.New("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]")
+		}
+		seen := map[string]bool{}
+		for _, r := range reqs {
+			var w write
+			switch {
+			case r.PutRequest != nil && r.DeleteRequest == nil:
+				item, err := cleanItem(r.PutRequest.Item)
+				if err != nil {
+					return nil, err
+				}
+				t.mu.RLock()
+				rec, err := t.newRecord(item, "Item size has exceeded the maximum allowed size")
+				t.mu.RUnlock()
+				if err != nil {
+					return nil, err
+				}
+				w = write{t: t, rec: rec, key: rec.key}
+			case r.DeleteRequest != nil && r.PutRequest == nil:
+				key, err := t.cleanKey(r.DeleteRequest.Key)
+				if err != nil {
+					return nil, err
+				}
+				w = write{t: t, key: t.key.encodeKey(key)}
+			default:
+				return nil, ErrValidation.New("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
+			}
+			if seen[w.key] {
+				return nil, ErrValidation.New("Provided list of item keys contains duplicates")
+			}
+			seen[w.key] = true
+			writes = append(writes, w)
+		}
+	}
+	for _, w := range writes {
+		if err := w.t.lockLive(); err != nil {
+			return nil, err
+		}
+		old, _ := w.t.items.Get(&record{key: w.key})
+		if w.rec != nil || old != nil {
+			w.t.store(old, w.rec)
+		}
+		w.t.mu.Unlock()
+	}
+	return &BatchWriteItemOutput{UnprocessedItems: map[string][]WriteRequest{}}, nil
+}
