@@ -18,6 +18,7 @@ type stop struct {
 
 var stops = []stop{
 	{"Time is a dependency: clock.Manual", tourClock},
+	{"DynamoDB: exact numbers, conditional writes, Query pages", tourDynamo},
 }
 
 func main() {
