@@ -1,5 +1,3 @@
-//go:build minicloud_ops
-
 // Command minicloud serves minicloud's AWS wire protocols on one local
 // endpoint, for the AWS CLI, SDKs in any language, and prototypes:
 //

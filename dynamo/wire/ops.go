@@ -1,5 +1,3 @@
-//go:build minicloud_ops
-
 package wire
 
 import (
