@@ -278,11 +278,11 @@ func (s *Service) validateCode(c *config, code *FunctionCode, op string) error {
 	direct := code.S3Bucket == "" && code.S3Key == ""
 	if direct && zipped > l.MaxZippedPackageSize {
 		le := &LimitError{Limit: "ZipFile", Value: zipped, Max: l.MaxZippedPackageSize, Unit: "bytes"}
-		return limitErr(ErrRequestTooLarge, fmt.Sprintf("Request must be smaller than %d bytes for the %s operation: the zipped deployment package is %d bytes (quota \"Deployment package (.zip file archive) size\", 50 MB for direct upload; upload larger archives to Amazon S3)", l.MaxZippedPackageSize, op, zipped), le)
+		return limitErr(ErrRequestTooLarge, fmt.Sprintf("Request must be smaller than %d bytes for the %s operation: %s (quota \"Deployment package (.zip file archive) size\", 50 MB for direct upload; upload larger archives to Amazon S3)", l.MaxZippedPackageSize, op, le.Error()), le)
 	}
 	if unzipped > l.MaxUnzippedPackageSize {
 		le := &LimitError{Limit: "UnzippedSize", Value: unzipped, Max: l.MaxUnzippedPackageSize, Unit: "bytes"}
-		return limitErr(ErrInvalidParameterValue, fmt.Sprintf("Unzipped size must be smaller than %d bytes: the package extracts to %d bytes (quota \"Deployment package (.zip file archive) size\", 250 MB unzipped including layers)", l.MaxUnzippedPackageSize, unzipped), le)
+		return limitErr(ErrInvalidParameterValue, fmt.Sprintf("Unzipped size must be smaller than %d bytes: %s (quota \"Deployment package (.zip file archive) size\", 250 MB unzipped including layers)", l.MaxUnzippedPackageSize, le.Error()), le)
 	}
 	c.codeSize, c.unzipped = zipped, unzipped
 	if len(code.ZipFile) > 0 {

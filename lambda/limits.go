@@ -138,18 +138,18 @@ func (l Limits) withDefaults() Limits {
 }
 
 // VCPUs returns the vCPU share of a function with memoryMB of memory: it
-// grows linearly, one full vCPU at MemoryPerVCPU (1,769 MB), up to 6 vCPUs
-// at the maximum memory.
+// grows linearly, one full vCPU at MemoryPerVCPU (1,769 MB), and AWS
+// documents 6 vCPUs at the maximum memory (10,240 MB), the most a function
+// gets.
 func (l Limits) VCPUs(memoryMB int) float64 {
 	l = l.withDefaults()
 	if memoryMB <= 0 {
 		return 0
 	}
-	v := float64(memoryMB) / float64(l.MemoryPerVCPU)
-	if v > 6 {
-		v = 6
+	if memoryMB >= l.MaxMemoryMB {
+		return 6
 	}
-	return v
+	return min(float64(memoryMB)/float64(l.MemoryPerVCPU), 6)
 }
 
 // Function defaults Lambda applies when CreateFunction leaves a field out.
