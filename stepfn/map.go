@@ -138,7 +138,7 @@ func (e *execution) distributedMap(ctx context.Context, sr *stateRun, eff any, i
 	results := make([]any, len(inputs))
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	g, _ := newGroup(ctx, limit)
+	g, _ := newGroup(rctx, limit)
 	exceeded := false
 	for i, in := range inputs {
 		if rctx.Err() != nil {

@@ -15,23 +15,33 @@ type group struct {
 	sem    chan struct{}
 	once   sync.Once
 	err    error
+	ctx    context.Context
 	cancel context.CancelFunc
 }
 
 // newGroup returns a group and a context cancelled on its first error.
 func newGroup(ctx context.Context, limit int) (*group, context.Context) {
 	ctx, cancel := context.WithCancel(ctx)
-	g := &group{cancel: cancel}
+	g := &group{ctx: ctx, cancel: cancel}
 	if limit > 0 {
 		g.sem = make(chan struct{}, limit)
 	}
 	return g, ctx
 }
 
-// Go runs f on a new goroutine once a slot is free.
+// Go runs f on a new goroutine once a slot is free. Once the group's
+// context is done, it starts nothing more.
 func (g *group) Go(f func() error) {
 	if g.sem != nil {
-		g.sem <- struct{}{}
+		select {
+		case g.sem <- struct{}{}:
+		case <-g.ctx.Done():
+			return
+		}
+		if g.ctx.Err() != nil {
+			<-g.sem
+			return
+		}
 	}
 	g.wg.Add(1)
 	go func() {
