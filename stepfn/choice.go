@@ -74,9 +74,7 @@ func (c *compiler) choice(st *state, o *object, loc string) {
 		return
 	}
 	for i, e := range arr {
-		if r := c.choiceRule(e, ptrIndex(cloc, i), true); r != nil {
-			st.choices = append(st.choices, r)
-		}
+		st.choices = append(st.choices, c.choiceRule(e, ptrIndex(cloc, i), true))
 	}
 }
 
@@ -84,7 +82,7 @@ func (c *compiler) choiceRule(v any, loc string, top bool) *choiceRule {
 	o, ok := v.(*object)
 	if !ok {
 		c.d.schema(loc, "A Choice rule must be an OBJECT")
-		return nil
+		return &choiceRule{}
 	}
 	r := &choiceRule{}
 	for _, k := range o.dups {
@@ -115,7 +113,7 @@ func (c *compiler) choiceRule(v any, loc string, top bool) *choiceRule {
 	}
 	if len(ops) != 1 {
 		c.d.schema(loc, "A Choice rule must have exactly one comparison operator or one of [And, Or, Not]")
-		return nil
+		return r
 	}
 	op := ops[0]
 	val := o.vals[op]
@@ -129,7 +127,7 @@ func (c *compiler) choiceRule(v any, loc string, top bool) *choiceRule {
 		arr, ok := val.([]any)
 		if !ok || len(arr) == 0 {
 			c.d.schema(oloc, "The value for the field '%s' must be a non-empty ARRAY", op)
-			return nil
+			return r
 		}
 		for i, e := range arr {
 			sub := c.choiceRule(e, ptrIndex(oloc, i), false)
@@ -149,7 +147,7 @@ func (c *compiler) choiceRule(v any, loc string, top bool) *choiceRule {
 	}
 	if !hasVar {
 		c.d.schema(loc, "These fields are required: [Variable]")
-		return nil
+		return r
 	}
 	r.variable = c.path(varV, ptr(loc, "Variable"), "Variable")
 	r.op, r.byPath, _ = operatorOf(op)
@@ -162,7 +160,7 @@ func (c *compiler) choiceRule(v any, loc string, top bool) *choiceRule {
 		s, ok := val.(string)
 		if !ok {
 			c.d.schema(oloc, "The value for the field '%s' must be a STRING", op)
-			return nil
+			return r
 		}
 		r.value = s
 		if r.op == "StringMatches" {
@@ -171,13 +169,13 @@ func (c *compiler) choiceRule(v any, loc string, top bool) *choiceRule {
 	case "number":
 		if _, ok := val.(json.Number); !ok {
 			c.d.schema(oloc, "The value for the field '%s' must be a NUMBER", op)
-			return nil
+			return r
 		}
 		r.value = val
 	case "boolean":
 		if _, ok := val.(bool); !ok {
 			c.d.schema(oloc, "The value for the field '%s' must be a BOOLEAN", op)
-			return nil
+			return r
 		}
 		r.value = val
 	case "timestamp":
@@ -185,7 +183,7 @@ func (c *compiler) choiceRule(v any, loc string, top bool) *choiceRule {
 		t, valid := parseTimestamp(s)
 		if !ok || !valid {
 			c.d.schema(oloc, "The value for the field '%s' must be a valid RFC3339 timestamp", op)
-			return nil
+			return r
 		}
 		r.ts = t
 	}

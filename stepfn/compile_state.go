@@ -14,7 +14,7 @@ var stateFields = map[string]map[string]bool{
 	"Fail":     fieldSet("Error", "Cause", "ErrorPath", "CausePath"),
 	"Parallel": fieldSet("Next", "End", "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch", "Branches"),
 	"Map": fieldSet("Next", "End", "InputPath", "OutputPath", "ItemsPath", "ItemSelector", "Parameters", "ResultSelector", "ResultPath",
-		"Retry", "Catch", "ItemProcessor", "Iterator", "MaxConcurrency", "MaxConcurrencyPath", "ItemReader", "ItemBatcher", "ResultWriter",
+		"Retry", "Catch", "ItemProcessor", "Iterator", "MaxConcurrency", "MaxConcurrencyPath", "ItemBatcher",
 		"ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "ToleratedFailureCount", "ToleratedFailureCountPath", "Label"),
 }
 

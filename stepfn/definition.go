@@ -256,18 +256,21 @@ func (c *compiler) stateSet(o *object, loc string, depth int) *stateSet {
 		} else {
 			c.names[name] = sloc
 		}
-		so, ok := states.vals[name].(*object)
-		if !ok {
+		var st *state
+		if so, ok := states.vals[name].(*object); ok {
+			st = c.state(name, so, sloc, depth)
+		} else {
 			c.d.schema(sloc, "The value for the state '%s' must be an OBJECT", name)
-			continue
 		}
-		st := c.state(name, so, sloc, depth)
-		if st != nil {
-			set.states[name] = st
-			set.order = append(set.order, name)
-			if _, seen := c.all[name]; !seen {
-				c.all[name] = st
-			}
+		if st == nil {
+			// A state too broken to compile still exists for the
+			// transition checks, so that one mistake is reported once.
+			st = &state{name: name, loc: sloc, end: true}
+		}
+		set.states[name] = st
+		set.order = append(set.order, name)
+		if _, seen := c.all[name]; !seen {
+			c.all[name] = st
 		}
 	}
 	c.checkTransitions(set, loc)
@@ -277,12 +280,12 @@ func (c *compiler) stateSet(o *object, loc string, depth int) *stateSet {
 // checkTransitions verifies that every target exists in the scope, that
 // every state is reachable from StartAt and that a terminal state exists.
 func (c *compiler) checkTransitions(set *stateSet, loc string) {
-	target := func(name, at, field string) bool {
+	missing := false
+	target := func(name, at, field string) {
 		if _, ok := set.states[name]; !ok {
 			c.d.add(CodeMissingTransitionTarget, at, "Missing '%s' target: %s", field, name)
-			return false
+			missing = true
 		}
-		return true
 	}
 	if set.startAt != "" {
 		target(set.startAt, ptr(loc, "StartAt"), "Next")
@@ -311,7 +314,7 @@ func (c *compiler) checkTransitions(set *stateSet, loc string) {
 			}
 		}
 	}
-	if !terminal && len(set.order) > 0 {
+	if !terminal && !missing && len(set.order) > 0 {
 		c.d.add(CodeMissingEndState, ptr(loc, "States"), "Workflow has no terminal state")
 	}
 	if _, ok := set.states[set.startAt]; !ok {
