@@ -56,8 +56,13 @@ func (s *Service) PublishVersion(ctx context.Context, in *PublishVersionInput) (
 
 // publishLocked publishes $LATEST. The caller holds s.mu.
 func (s *Service) publishLocked(fn *function, description string) (*version, error) {
-	if last, ok := fn.versions[strconv.Itoa(fn.nextVersion-1)]; ok && last.code == fn.latest.code && last.cfg.sameAs(fn.latest.cfg) {
-		return last, nil
+	if last, ok := fn.versions[strconv.Itoa(fn.nextVersion-1)]; ok && last.code == fn.latest.code {
+		// a version's own description does not make $LATEST differ
+		c := *last.cfg
+		c.description = fn.latest.cfg.description
+		if c.sameAs(fn.latest.cfg) {
+			return last, nil
+		}
 	}
 	if err := s.checkCodeStorageLocked(fn.latest.cfg.codeSize); err != nil {
 		return nil, err
