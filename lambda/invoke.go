@@ -335,7 +335,7 @@ func (s *Service) begin(ctx context.Context, inv *invocation) error {
 	go func() {
 		defer s.wg.Done()
 		r := inv.call(hctx)
-		inv.finish(r, false, m)
+		inv.finish(r, m)
 	}()
 	return nil
 }
@@ -393,28 +393,30 @@ func (inv *invocation) call(ctx context.Context) (r handlerResult) {
 	return handlerResult{out: out}
 }
 
-// onTimeout ends the invocation at its deadline.
+// onTimeout ends the invocation at its deadline. It claims the end before
+// cancelling the handler's context, so that nothing the handler does
+// afterwards changes the outcome.
 func (inv *invocation) onTimeout(m metricSets) {
+	if !inv.finished.CompareAndSwap(false, true) {
+		return
+	}
 	timeout := inv.t.ver.cfg.timeout
 	inv.ictx.cancel(context.DeadlineExceeded)
 	secs := fmt.Sprintf("%.2f", timeout.Seconds())
 	inv.log.system(slog.LevelError, inv.s.clock.Now().UTC().Format("2006-01-02T15:04:05.000Z")+" "+inv.requestID+" Task timed out after "+secs+" seconds")
-	inv.finish(handlerResult{ferr: &FunctionError{FunctionError: FunctionErrorUnhandled, ErrorType: "Sandbox.Timedout",
+	inv.done <- inv.complete(handlerResult{ferr: &FunctionError{FunctionError: FunctionErrorUnhandled, ErrorType: "Sandbox.Timedout",
 		ErrorMessage: "RequestId: " + inv.requestID + " Error: Task timed out after " + secs + " seconds"}}, true, m)
 }
 
-// finish ends the invocation once, from the handler's goroutine or the
-// deadline timer, whichever comes first.
-func (inv *invocation) finish(r handlerResult, timedOut bool, m metricSets) {
+// finish ends the invocation when the handler returns, unless the
+// deadline ended it first.
+func (inv *invocation) finish(r handlerResult, m metricSets) {
 	if !inv.finished.CompareAndSwap(false, true) {
 		return
 	}
-	if !timedOut {
-		inv.timer.Stop()
-		inv.ictx.cancel(context.Canceled)
-	}
-	o := inv.complete(r, timedOut, m)
-	inv.done <- o
+	inv.timer.Stop()
+	inv.ictx.cancel(context.Canceled)
+	inv.done <- inv.complete(r, false, m)
 }
 
 // complete releases the environment and the concurrency, writes the log
