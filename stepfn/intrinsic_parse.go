@@ -147,6 +147,15 @@ func arityText(a [2]int) string {
 	return fmt.Sprintf("%d to %d arguments", a[0], a[1])
 }
 
+// validNumber reports whether s is a JSON number.
+func validNumber(s string) bool {
+	if s == "" || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) {
+		return false
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil && json.Valid([]byte(s))
+}
+
 func isIdentByte(c byte) bool {
 	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
 }
@@ -167,7 +176,7 @@ func (p *intrinsicParser) arg(depth int) (intrinsicArg, error) {
 			p.pos++
 		}
 		num := p.s[start:p.pos]
-		if _, err := strconv.ParseFloat(num, 64); err != nil {
+		if !validNumber(num) {
 			return intrinsicArg{}, fmt.Errorf("bad number %q", num)
 		}
 		return intrinsicArg{literal: json.Number(num)}, nil
@@ -248,6 +257,7 @@ func (p *intrinsicParser) pathArg() (intrinsicArg, error) {
 		}
 		p.pos++
 	}
+	p.pos = min(p.pos, len(p.s))
 	src := p.s[start:p.pos]
 	jp, err := parsePath(src)
 	if err != nil {

@@ -728,7 +728,7 @@ func (p *pathParser) operand() (filterOperand, error) {
 			p.pos++
 		}
 		num := p.s[start:p.pos]
-		if _, err := strconv.ParseFloat(num, 64); err != nil {
+		if !validNumber(num) {
 			return filterOperand{}, fmt.Errorf("bad number %q", num)
 		}
 		return filterOperand{literal: json.Number(num)}, nil
