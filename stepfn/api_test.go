@@ -448,3 +448,33 @@ func TestLambdaInvoke_ResolvesNamesAndQualifiedArns(t *testing.T) {
 		t.Error("unknown function resolved")
 	}
 }
+
+// lambdaLikeError has the shape of *lambda.FunctionError.
+type lambdaLikeError struct {
+	ErrorType    string
+	ErrorMessage string
+	Payload      []byte
+}
+
+func (e *lambdaLikeError) Error() string { return e.ErrorType + ": " + e.ErrorMessage }
+
+func TestAsTaskError_ReadsLambdaFunctionErrors(t *testing.T) {
+	doc := `{"errorMessage":"card expired","errorType":"PaymentDeclined"}`
+	got := AsTaskError(fmt.Errorf("invoke: %w", &lambdaLikeError{ErrorType: "PaymentDeclined", ErrorMessage: "card expired", Payload: []byte(doc)}))
+	if got.Name != "PaymentDeclined" || got.Cause != doc {
+		t.Fatalf("got %+v", got)
+	}
+}
+
+func TestTask_LambdaServiceErrorsArePrefixed(t *testing.T) {
+	ctx := context.Background()
+	s := newTestService(t, Options{})
+	s.RegisterResource("arn:aws:lambda:us-east-1:123456789012:function:f", ResourceFunc(func(context.Context, []byte) ([]byte, error) {
+		return nil, awserr.New("TooManyRequestsException", 429, "Rate Exceeded.")
+	}))
+	sm := mustCreate(t, s, "t", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}`, "")
+	d, err := s.WaitExecution(ctx, mustStart(t, s, sm, "", ""))
+	if err != nil || d.Error != "Lambda.TooManyRequestsException" || d.Cause != "Rate Exceeded." {
+		t.Fatalf("describe = %+v, %v", d, err)
+	}
+}

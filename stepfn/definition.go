@@ -1,8 +1,6 @@
 package stepfn
 
 import (
-	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -520,14 +518,4 @@ func (c *compiler) template(o *object, loc, field string) *payloadTemplate {
 		return nil
 	}
 	return compileTemplate(v, floc, c.d)
-}
-
-func describeValue(v any) string {
-	switch x := v.(type) {
-	case *object:
-		return "object"
-	case json.Number:
-		return string(x)
-	}
-	return fmt.Sprint(v)
 }

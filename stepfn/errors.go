@@ -3,6 +3,7 @@ package stepfn
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/minicloud/minicloud/internal/awserr"
@@ -135,13 +136,19 @@ func (e *TaskError) Error() string {
 }
 
 // AsTaskError returns the error name and cause a Task fails with when its
-// resource returns err: those of a *[TaskError]; the code and message of
-// an error with ErrorCode and ErrorMessage methods (minicloud's *Error
-// among them); and otherwise States.TaskFailed with err's text as cause.
+// resource returns err: those of a *[TaskError]; for a Lambda function
+// error (an error struct with an ErrorType string and a Payload []byte,
+// as *lambda.FunctionError is) the errorType and the error document, as
+// Step Functions reports a failed function; the code and message of an
+// error with ErrorCode and ErrorMessage methods (minicloud's *Error among
+// them); and otherwise States.TaskFailed with err's text as cause.
 func AsTaskError(err error) TaskError {
 	var te *TaskError
 	if errors.As(err, &te) {
 		return *te
+	}
+	if fe, ok := functionError(err); ok {
+		return fe
 	}
 	var coded interface {
 		ErrorCode() string
@@ -153,10 +160,34 @@ func AsTaskError(err error) TaskError {
 	return TaskError{Name: ErrorTaskFailed, Cause: err.Error()}
 }
 
+// functionError reads an error shaped like Lambda's function error
+// without importing the lambda package: a pointer to a struct with an
+// ErrorType string and a Payload []byte (the error document).
+func functionError(err error) (TaskError, bool) {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		v := reflect.ValueOf(e)
+		if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+			continue
+		}
+		typ := v.Elem().FieldByName("ErrorType")
+		payload := v.Elem().FieldByName("Payload")
+		if !typ.IsValid() || typ.Kind() != reflect.String || !payload.IsValid() || payload.Kind() != reflect.Slice || payload.Type().Elem().Kind() != reflect.Uint8 {
+			continue
+		}
+		cause := string(payload.Bytes())
+		if cause == "" {
+			cause = e.Error()
+		}
+		return TaskError{Name: typ.String(), Cause: cause}, true
+	}
+	return TaskError{}, false
+}
+
 // stateError is a failure inside an execution: an error name and cause.
 type stateError struct {
 	name  string
 	cause string
+	coded bool // from a service error with a code, not a function's own
 }
 
 func (e *stateError) Error() string { return e.name + ": " + e.cause }

@@ -2,6 +2,7 @@ package stepfn
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -151,6 +152,10 @@ func (e *execution) task(ctx context.Context, sr *stateRun, eff, params any, th 
 	case serr != nil && (serr.name == ErrorTimeout || serr.name == ErrorHeartbeatTimeout):
 		return nil, fail("TimedOut", serr.name, serr.cause)
 	case serr != nil:
+		if (tgt.lambda || tgt.invoke) && serr.coded && !strings.HasPrefix(serr.name, "Lambda.") {
+			// Step Functions names Lambda's service exceptions Lambda.X.
+			serr.name = "Lambda." + serr.name
+		}
 		return nil, fail("Failed", serr.name, serr.cause)
 	}
 	if len(out) > e.svc.limits.MaxPayloadSize {
@@ -198,7 +203,14 @@ func (sr *stateRun) seconds(fixed int64, path *jsonPath, eff any, field string) 
 // invoke runs the resource on its own goroutine and waits for it, for
 // the timeout, for a missed heartbeat, for the execution's deadline, or
 // for ctx, whichever comes first.
+//
+// A Task with no TimeoutSeconds or HeartbeatSeconds, in a Standard
+// execution with no TimeoutSeconds, sets no timer while its resource
+// runs: its only limits are the default 99,999,999 seconds and the
+// one-year maximum duration, and leaving the clock alone lets a test on a
+// manual clock count exactly the Wait states and retry intervals pending.
 func (e *execution) invoke(ctx context.Context, res Resource, input []byte, timeout, heartbeat time.Duration) ([]byte, *stateError) {
+	needTimer := timeout > 0 || heartbeat > 0 || e.def.timeoutSeconds > 0 || e.express
 	if timeout <= 0 {
 		timeout = defaultTaskTimeout
 	}
@@ -213,6 +225,22 @@ func (e *execution) invoke(ctx context.Context, res Resource, input []byte, time
 		done <- taskResult{out, err}
 	}()
 	defer cancel()
+	result := func(r taskResult) ([]byte, *stateError) {
+		if r.err != nil {
+			te := AsTaskError(r.err)
+			var coded interface{ ErrorCode() string }
+			return nil, &stateError{name: te.Name, cause: te.Cause, coded: errors.As(r.err, &coded)}
+		}
+		return r.out, nil
+	}
+	if !needTimer {
+		select {
+		case r := <-done:
+			return result(r)
+		case <-ctx.Done():
+			return nil, errAborted
+		}
+	}
 
 	now := e.svc.clock.Now()
 	timeoutAt := now.Add(timeout)
@@ -229,11 +257,7 @@ func (e *execution) invoke(ctx context.Context, res Resource, input []byte, time
 		select {
 		case r := <-done:
 			t.Stop()
-			if r.err != nil {
-				te := AsTaskError(r.err)
-				return nil, &stateError{name: te.Name, cause: te.Cause}
-			}
-			return r.out, nil
+			return result(r)
 		case <-beat.ch:
 			t.Stop()
 			if heartbeat > 0 {

@@ -1,0 +1,168 @@
+// Package stepfn simulates AWS Step Functions in-process: it compiles
+// Amazon States Language (ASL) definitions, the same JSON that AWS
+// accepts, and runs executions on a [clock.Clock] with AWS's semantics,
+// errors, limits and execution history.
+//
+//	sfn := stepfn.New(stepfn.Options{Clock: c})
+//	defer sfn.Close()
+//	sfn.RegisterResource(fnArn, myLambda) // a *lambda.Function, or a ResourceFunc
+//	sm, _ := sfn.CreateStateMachine(ctx, &stepfn.CreateStateMachineInput{Name: "checkout", Definition: asl, RoleArn: role})
+//	run, _ := sfn.StartExecution(ctx, &stepfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: `{"order":42}`})
+//	result, _ := sfn.WaitExecution(ctx, run.ExecutionArn)
+//
+// # Validation
+//
+// [Compile] and CreateStateMachine check a definition as the service
+// does and reject it with InvalidDefinition, listing each problem as a
+// [Diagnostic] with AWS's code and the JSON-pointer location of the
+// field: SCHEMA_VALIDATION_FAILED for a missing, unknown or ill-typed
+// field, a bad path or intrinsic call, or a "key.$" whose value is not a
+// path; MISSING_TRANSITION_TARGET for a Next, Default or StartAt that
+// names no state of its scope (a Parallel branch or Map processor is its
+// own scope); DUPLICATE_STATE_NAME (names are unique across the whole
+// machine); INVALID_STATE_NAME (1 to 80 characters); UNREACHABLE_STATE;
+// MISSING_END_STATE; INVALID_JSON_DESCRIPTION. Several problems are
+// reported together, as AWS does: 'A at /x', 'B at /y'.
+//
+// # Input and output processing
+//
+// Every state's data flows in AWS's order:
+//
+//  1. InputPath selects the effective input from the state input ("$" by
+//     default; null gives {}).
+//  2. Parameters (Task, Parallel, Pass; ItemSelector for a Map item)
+//     builds a new input: a field "key.$" takes the value of a path into
+//     the effective input ($), the context object ($$: Execution.Id,
+//     .Input, .Name, .RoleArn, .StartTime, StateMachine.Id, .Name,
+//     State.Name, .EnteredTime, and in ItemSelector Map.Item.Index and
+//     .Value) or an intrinsic function call.
+//  3. The state does its work (a Task calls its resource; a Pass takes
+//     Result, else the Parameters output, else its input).
+//  4. ResultSelector reshapes the result the same way.
+//  5. ResultPath puts the result into the raw state input ("$" replaces
+//     it, null discards the result, "$.a.b" merges and creates missing
+//     objects; a path through a non-object fails with
+//     States.ResultPathMatchFailure).
+//  6. OutputPath selects the state output.
+//
+// A path in InputPath, Parameters, ResultSelector or OutputPath that
+// matches nothing fails the execution with States.Runtime and AWS's
+// cause ("An error occurred while executing the state 'X' (entered at
+// the event id #2). The JSONPath '$.a' specified for the field 'a.$'
+// could not be found in the input '{}'"). The specification names
+// States.ParameterPathFailure for this; the service reports
+// States.Runtime, and so does this package.
+//
+// Paths are JSONPath as Step Functions evaluates it: names, ['quoted
+// names'], indexes (negative from the end), [*] and .* wildcards,
+// [start:end:step] slices, [a,b] unions, ..recursive descent and
+// [?(@.price < 10 && @.tag == 'x')] filters. A path of names and
+// indexes selects one value; any other selects a list, possibly empty.
+// ResultPath takes only names and indexes (a Reference Path).
+//
+// # Intrinsic functions
+//
+// States.Format, StringToJson, JsonToString, Array, ArrayPartition,
+// ArrayContains, ArrayRange (at most 1,000 items), ArrayGetItem,
+// ArrayLength, ArrayUnique, Base64Encode and Base64Decode (inputs up to
+// 10,000 characters), Hash (MD5, SHA-1, SHA-256, SHA-384, SHA-512, up to
+// 10,000 characters), JsonMerge (shallow only: its third argument must be
+// false), MathRandom (end exclusive; a seed makes it repeatable), MathAdd
+// (32-bit integers), StringSplit (every character of the second argument
+// is a delimiter; empty strings are dropped) and UUID (version 4). String
+// literals are single-quoted; \' \{ \} and \\ escape. Calls nest up to
+// 10 deep. A call that cannot run fails the state with
+// States.IntrinsicFailure, which Retry and Catch see.
+//
+// # Errors, retries and catches
+//
+// A failed state has an error name and a cause. Retry entries are tried
+// in order and the first whose ErrorEquals matches decides: it retries
+// after IntervalSeconds × BackoffRate^n (defaults 1 s, 2.0, MaxAttempts
+// 3; MaxAttempts 0 never retries), capped at MaxDelaySeconds, and with
+// JitterStrategy FULL a uniform draw in [0, that delay] from the
+// service's seeded source. Each retrier counts its own attempts. When
+// retries are spent, the first Catch whose ErrorEquals matches sends
+// {"Error": ..., "Cause": ...} through its ResultPath (default "$") to
+// its Next state; the state's OutputPath does not apply.
+//
+// States.ALL matches every error and must be alone and last;
+// States.TaskFailed matches every error except States.Timeout;
+// States.Runtime is matched by nothing and always fails the execution.
+// Other names: States.Timeout (TimeoutSeconds, default 99,999,999),
+// States.HeartbeatTimeout (no [SendTaskHeartbeat] for HeartbeatSeconds),
+// States.DataLimitExceeded (a payload over 256 KiB),
+// States.NoChoiceMatched, States.ExceedToleratedFailureThreshold,
+// States.BranchFailed, States.Permissions.
+//
+// A [Resource] fails its Task by returning a *[TaskError] (name and
+// cause); an error shaped like *lambda.FunctionError gives the function's
+// errorType and error document; a service error with a code gives that
+// code (prefixed "Lambda." for Lambda tasks); any other Go error gives
+// States.TaskFailed.
+//
+// # States
+//
+// Pass, Task, Choice (String, Numeric, Boolean and Timestamp comparisons
+// with their *Path forms, StringMatches with * and \* \\ escapes,
+// IsPresent, IsNull, IsString, IsNumeric, IsBoolean, IsTimestamp, And,
+// Or, Not, Default), Wait (Seconds, Timestamp, SecondsPath,
+// TimestampPath, all on the clock: a one-week Wait takes no real time on
+// a manual clock), Succeed, Fail (Error, Cause, ErrorPath, CausePath),
+// Parallel (branches run at once; the output is their outputs in order;
+// the first failing branch stops the others and fails the state with its
+// own error) and Map (ItemsPath, ItemSelector or the older Parameters,
+// ItemProcessor or Iterator, MaxConcurrency and MaxConcurrencyPath, the
+// output in item order). A Map in DISTRIBUTED mode runs its items as a
+// map run, outside the parent's history, and adds ItemBatcher,
+// ToleratedFailureCount and ToleratedFailurePercentage.
+//
+// Task resources: a function ARN (arn:aws:lambda:…:function:name)
+// records LambdaFunction* events; arn:aws:states:::lambda:invoke calls
+// the function named in Parameters.FunctionName with Parameters.Payload
+// and returns {"ExecutedVersion", "Payload", "StatusCode"}; any other ARN
+// (arn:aws:states:::dynamodb:putItem, …) calls the resource registered
+// under it and records Task* events.
+//
+// # Executions
+//
+// Standard executions run exactly once for up to one year, keep a
+// history of up to 25,000 events (GetExecutionHistory, with AWS's event
+// types, ids and previousEventId links) and keep their names for 90
+// days: StartExecution with the name and input of a running execution
+// returns it; otherwise a used name fails with ExecutionAlreadyExists.
+// Express executions run for up to five minutes and keep no history:
+// DescribeExecution, GetExecutionHistory, ListExecutions and
+// StopExecution answer StateMachineTypeNotSupported, as on AWS, while
+// StartSyncExecution and [Service.WaitExecution] return their result.
+// A state machine's TimeoutSeconds shortens the maximum; past it the
+// execution is TIMED_OUT. StopExecution aborts an execution wherever it
+// waits and cancels the context of a running resource.
+//
+// # Limits
+//
+// [Limits] holds the quotas: payloads of 256 KiB (execution input, state
+// output, task result), 25,000 history events, one year (Standard) and
+// five minutes (Express), 90 days of retention, 1,000,000 open
+// executions, 10,000 state machines, 1 MiB definitions, and an inline
+// Map's 40 concurrent iterations when MaxConcurrency is 0.
+//
+// # Testing on a manual clock
+//
+// Executions wait only on the clock. On a [clock.Manual], Wait states,
+// retry intervals and timeouts each hold one timer, so a test calls
+// BlockUntil(ctx, 1) and then Advance. A Task sets a timer only when it
+// (or the state machine) has a timeout or a heartbeat, or the execution
+// is Express. Inside a testing/synctest bubble the real clock works the
+// same way, with exact virtual timestamps.
+//
+// # What is approximated
+//
+// JSONata, variables (Assign), ItemReader, ResultWriter, activities and
+// the callback (.waitForTaskToken) and .sync patterns are not supported;
+// a definition using the first four is rejected with a message saying
+// so. Object keys in outputs are sorted rather than kept in input order.
+// Distributed map runs share the parent's context object. Validation
+// messages follow AWS's wording where it is known and AWS's style
+// elsewhere.
+package stepfn
