@@ -1,6 +1,8 @@
 package stepfn
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -518,4 +520,41 @@ func (c *compiler) template(o *object, loc, field string) *payloadTemplate {
 		return nil
 	}
 	return compileTemplate(v, floc, c.d)
+}
+
+// ValidateStateMachineDefinitionInput is the request of
+// ValidateStateMachineDefinition.
+type ValidateStateMachineDefinitionInput struct {
+	// Definition is the Amazon States Language document. Required.
+	Definition string
+	// Type is STANDARD (the default) or EXPRESS.
+	Type string
+}
+
+// ValidateStateMachineDefinitionOutput is the response of
+// ValidateStateMachineDefinition: Result is OK or FAIL.
+type ValidateStateMachineDefinitionOutput struct {
+	Result      string
+	Diagnostics []Diagnostic
+}
+
+// ValidateStateMachineDefinition checks a definition without creating a
+// state machine and lists what CreateStateMachine would reject.
+func (s *Service) ValidateStateMachineDefinition(ctx context.Context, in *ValidateStateMachineDefinitionInput) (*ValidateStateMachineDefinitionOutput, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	diags := Validate(in.Definition)
+	if len(diags) == 0 && in.Type == TypeExpress {
+		def, _ := Compile(in.Definition)
+		var de *DefinitionError
+		if errors.As(checkExpress(def), &de) {
+			diags = de.Diagnostics
+		}
+	}
+	out := &ValidateStateMachineDefinitionOutput{Result: "OK", Diagnostics: diags}
+	if len(diags) > 0 {
+		out.Result = "FAIL"
+	}
+	return out, nil
 }

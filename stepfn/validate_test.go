@@ -138,3 +138,22 @@ func TestCreateStateMachine_ExpressRejectsWaitForTaskToken(t *testing.T) {
 }
 
 const testRole = "arn:aws:iam::123456789012:role/sfn"
+
+func TestValidateStateMachineDefinition_OKAndFail(t *testing.T) {
+	s := New(Options{})
+	defer s.Close()
+	ctx := context.Background()
+	out, err := s.ValidateStateMachineDefinition(ctx, &ValidateStateMachineDefinitionInput{Definition: passDef})
+	if err != nil || out.Result != "OK" || len(out.Diagnostics) != 0 {
+		t.Fatalf("valid: %+v, %v", out, err)
+	}
+	out, _ = s.ValidateStateMachineDefinition(ctx, &ValidateStateMachineDefinitionInput{Definition: `{}`})
+	if out.Result != "FAIL" || out.Diagnostics[0].Message != "These fields are required: [States, StartAt]" || out.Diagnostics[0].Location != "/" {
+		t.Fatalf("empty: %+v", out)
+	}
+	wftt := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}`
+	out, _ = s.ValidateStateMachineDefinition(ctx, &ValidateStateMachineDefinitionInput{Definition: wftt, Type: TypeExpress})
+	if out.Result != "FAIL" || out.Diagnostics[0].Location != "/States/T/Resource" {
+		t.Fatalf("express: %+v", out)
+	}
+}
