@@ -96,7 +96,9 @@ func New(opts Options) *Service {
 
 // Close stops every running execution, as StopExecution would, and waits
 // for their goroutines to end. Resources still running are told through
-// their context. After Close every call fails.
+// their context, and Close waits for them to return: a resource that
+// ignores its context holds Close up. After Close every call that would
+// change something fails.
 func (s *Service) Close() error {
 	s.mu.Lock()
 	s.shut = true
