@@ -14,6 +14,7 @@ type alias struct {
 	description string
 	weights     map[string]float64
 	revision    string
+	metrics     *metricSet
 }
 
 // AliasRoutingConfiguration sends a share of an alias's invocations to a
@@ -72,7 +73,7 @@ func (s *Service) CreateAlias(ctx context.Context, in *CreateAliasInput) (*Alias
 	if _, ok := fn.aliases[in.Name]; ok {
 		return nil, ErrResourceConflict.Newf("Alias already exists: %s", s.qualifiedARN(fn.name, in.Name))
 	}
-	a := &alias{name: in.Name, version: in.FunctionVersion, description: in.Description}
+	a := &alias{name: in.Name, version: in.FunctionVersion, description: in.Description, metrics: fn.metrics.set("a:" + in.Name)}
 	if err := s.checkAliasLocked(fn, a.version, in.RoutingConfig); err != nil {
 		return nil, err
 	}

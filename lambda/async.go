@@ -275,7 +275,7 @@ func (s *Service) WaitAsync(ctx context.Context) error {
 // enqueue queues an event and starts its first attempt.
 func (s *Service) enqueue(t *target, name, qualifier string, payload []byte, lc LambdaContext) error {
 	ev := &asyncEvent{name: name, qualifier: qualifier, requestID: s.newRequestID(), payload: payload, lc: lc, enqueued: s.clock.Now()}
-	t.fn.metrics.sets(t.ver.number, t.alias).each(func(m *metricSet) { m.asyncReceived.Add(1) })
+	t.metrics().each(func(m *metricSet) { m.asyncReceived.Add(1) })
 	if !s.async.begin() {
 		return errClosed()
 	}
@@ -322,7 +322,7 @@ func (s *Service) attempt(ev *asyncEvent) {
 		return // the function, version or alias is gone: so is the event
 	}
 	cfg := s.eventConfig(t)
-	m := t.fn.metrics.sets(t.ver.number, t.alias)
+	m := t.metrics()
 	age := s.clock.Since(ev.enqueued)
 	m.each(func(ms *metricSet) { storeMax(&ms.asyncAgeMax, int64(age)) })
 	if age > cfg.maxAge {
@@ -415,7 +415,7 @@ func (s *Service) succeed(ev *asyncEvent, t *target, es eventSettings) {
 	}
 	rec := s.newRecord(ev, s.recordARN(t), ConditionSuccess)
 	if err := es.onSuccess.Send(s.closeCtx, rec, nil); err != nil {
-		t.fn.metrics.sets(t.ver.number, t.alias).each(func(m *metricSet) { m.destFailures.Add(1) })
+		t.metrics().each(func(m *metricSet) { m.destFailures.Add(1) })
 	}
 }
 

@@ -252,6 +252,7 @@ func TestAsync_ThrottledEventsRetryUntilConcurrencyFrees(t *testing.T) {
 	}
 	close(b.release)
 	<-runs
+	settle(s)
 	clk.advance(4 * time.Second)
 	if len(runs) != 1 {
 		t.Fatalf("the throttled event ran %d times after concurrency freed", len(runs))

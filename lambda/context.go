@@ -53,11 +53,14 @@ type lambdaContextKey struct{}
 
 // invokeState is what one invocation carries in its context.
 type invokeState struct {
-	lc      LambdaContext
-	env     *environment
-	log     *invocationLog
-	traceID string
+	lc    LambdaContext
+	env   *environment
+	log   *invocationLog
+	start time.Time
 }
+
+// traceID is the invocation's _X_AMZN_TRACE_ID, made when first read.
+func (st *invokeState) traceID() string { return traceID(st.start, st.lc.AwsRequestID) }
 
 // FromContext returns the invocation's [LambdaContext], as
 // lambdacontext.FromContext does for a handler run by aws-lambda-go. A
@@ -107,7 +110,7 @@ func LookupEnv(ctx context.Context, key string) (string, bool) {
 		return os.LookupEnv(key)
 	}
 	if key == "_X_AMZN_TRACE_ID" {
-		return st.traceID, true
+		return st.traceID(), true
 	}
 	v, ok := st.env.vars[key]
 	return v, ok
@@ -124,7 +127,7 @@ func Environ(ctx context.Context) []string {
 	for k, v := range st.env.vars {
 		out = append(out, k+"="+v)
 	}
-	out = append(out, "_X_AMZN_TRACE_ID="+st.traceID)
+	out = append(out, "_X_AMZN_TRACE_ID="+st.traceID())
 	sort.Strings(out)
 	return out
 }

@@ -82,7 +82,10 @@ func TestMetrics_DurationsAndErrors(t *testing.T) {
 	})})
 	for _, d := range []int{10, 30} {
 		done := make(chan struct{})
-		go func() { invoke(t, s, &InvokeInput{FunctionName: "f", Payload: []byte(formatInt(int64(d)))}); close(done) }()
+		go func() {
+			invoke(t, s, &InvokeInput{FunctionName: "f", Payload: []byte(formatInt(int64(d)))})
+			close(done)
+		}()
 		waitFor(t, c, 2)
 		c.Advance(time.Duration(d) * time.Millisecond)
 		<-done

@@ -29,6 +29,11 @@ type environment struct {
 	tmp         *Tmp
 	invoke      invokeFunc
 	provisioned bool
+	// work feeds the environment's runtime loop, a goroutine that lives
+	// as long as the environment (as the runtime process does in Lambda)
+	// and runs its invocations one at a time.
+	work      chan envJob
+	closeOnce sync.Once
 
 	// guarded by pool.mu
 	initPending time.Duration // init duration to report on the first invocation
@@ -125,7 +130,30 @@ func (p *pool) start(ctx context.Context, provisioned bool, log *invocationLog) 
 		return nil, ferr
 	}
 	e.initPending = d
+	if !s.track() {
+		p.destroy(e)
+		return nil, &FunctionError{FunctionError: FunctionErrorUnhandled, ErrorType: "Runtime.Unknown", ErrorMessage: "the Lambda service has been closed"}
+	}
+	e.work = make(chan envJob, 1)
+	go e.loop()
 	return e, nil
+}
+
+// envJob is one invocation handed to an environment's runtime loop.
+type envJob struct {
+	inv *invocation
+	ctx context.Context
+	m   metricSets
+}
+
+// loop is the environment's runtime: it runs the invocations it is given
+// until the environment is destroyed.
+func (e *environment) loop() {
+	defer e.pool.s.wg.Done()
+	for j := range e.work {
+		r := j.inv.call(j.ctx)
+		j.inv.finish(r, j.m)
+	}
 }
 
 // runInit runs the code's init, turning an error or a panic into the
@@ -267,9 +295,14 @@ func (p *pool) removeLocked(e *environment) {
 }
 
 func destroyEnv(e *environment) {
-	if e.tmp != nil {
-		e.tmp.remove()
-	}
+	e.closeOnce.Do(func() {
+		if e.work != nil {
+			close(e.work)
+		}
+		if e.tmp != nil {
+			e.tmp.remove()
+		}
+	})
 }
 
 // retire stops the pool from keeping environments: idle ones are

@@ -15,6 +15,7 @@ import (
 // except the concurrency fields, guarded by Service.conc.mu.
 type function struct {
 	name        string
+	arn         string
 	latest      *version
 	versions    map[string]*version
 	nextVersion int
@@ -43,6 +44,7 @@ type version struct {
 	revision string
 	arn      string
 	pool     *pool
+	metrics  *metricSet
 }
 
 func (fn *function) allPools() []*pool {
@@ -180,6 +182,7 @@ func (s *Service) CreateFunction(ctx context.Context, in *CreateFunctionInput) (
 	cfg.lastModified = s.clock.Now()
 	fn := &function{
 		name:        in.FunctionName,
+		arn:         s.functionARN(in.FunctionName),
 		versions:    make(map[string]*version),
 		nextVersion: 1,
 		aliases:     make(map[string]*alias),
@@ -219,6 +222,7 @@ func (s *Service) newVersion(fn *function, number string, cfg *config, code *Cod
 	v := &version{fn: fn, number: number, cfg: cfg, code: code, revision: s.newRequestID()}
 	v.arn = s.qualifiedARN(fn.name, number)
 	v.pool = newPool(s, v)
+	v.metrics = fn.metrics.set("v:" + number)
 	return v
 }
 

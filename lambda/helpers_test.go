@@ -1,9 +1,9 @@
 package lambda
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -101,4 +101,10 @@ func waitFor(t testing.TB, c *clock.Manual, n int) {
 	}
 }
 
-func jsonEq(a, b []byte) bool { return bytes.Equal(bytes.TrimSpace(a), bytes.TrimSpace(b)) }
+// settle yields until no invocation is running: a handler has returned
+// but its environment and concurrency are released just after.
+func settle(s *Service) {
+	for s.AccountMetrics().ConcurrentExecutions != 0 {
+		runtime.Gosched()
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -214,12 +215,21 @@ func (s *Service) resolve(name, qualifier string) (*target, error) {
 	}
 	t.ver = v
 	if ref.qualifier == "" {
-		t.arn = fn.latest.pool.s.functionARN(fn.name)
+		t.arn = fn.arn
 		t.key = LatestVersion
 	} else {
 		t.arn = v.arn
 	}
 	return t, nil
+}
+
+// metrics returns the metric sets an invocation of t counts in.
+func (t *target) metrics() metricSets {
+	ms := metricSets{all: t.fn.metrics.all, version: t.ver.metrics}
+	if t.alias != nil {
+		ms.alias = t.alias.metrics
+	}
+	return ms
 }
 
 // invocation is one run of a handler, from taking a unit of concurrency
@@ -237,6 +247,7 @@ type invocation struct {
 	env      *environment
 	log      *invocationLog
 	ictx     *invokeCtx
+	timerMu  sync.Mutex
 	timer    clock.Timer
 	start    time.Time
 	initDur  time.Duration
@@ -286,7 +297,7 @@ func (s *Service) execute(ctx context.Context, inv *invocation) (*outcome, error
 // handler on its own goroutine; the outcome arrives on inv.done.
 func (s *Service) begin(ctx context.Context, inv *invocation) error {
 	fn, ver := inv.t.fn, inv.t.ver
-	m := fn.metrics.sets(ver.number, inv.t.alias)
+	m := inv.t.metrics()
 	sl, terr := s.conc.acquire(fn)
 	if terr != nil {
 		m.throttle()
@@ -317,9 +328,9 @@ func (s *Service) begin(ctx context.Context, inv *invocation) error {
 	}
 	inv.start = s.clock.Now()
 	timeout := ver.cfg.timeout
-	st := &invokeState{lc: inv.lc, env: env, log: inv.log, traceID: traceID(inv.start, inv.requestID)}
+	st := &invokeState{lc: inv.lc, env: env, log: inv.log, start: inv.start}
 	inv.ictx = newInvokeCtx(ctx, inv.start.Add(timeout), st)
-	if !ver.pool.setCurrent(env, inv.ictx) || !s.track() {
+	if !ver.pool.setCurrent(env, inv.ictx) {
 		ver.pool.release(env, true)
 		s.conc.release(sl)
 		m.leave()
@@ -331,12 +342,14 @@ func (s *Service) begin(ctx context.Context, inv *invocation) error {
 		lc := inv.lc
 		hctx = s.contextHook(hctx, &lc)
 	}
-	inv.timer = s.clock.AfterFunc(timeout, func() { inv.onTimeout(m) })
-	go func() {
-		defer s.wg.Done()
-		r := inv.call(hctx)
-		inv.finish(r, m)
-	}()
+	env.work <- envJob{inv: inv, ctx: hctx, m: m}
+	// The deadline timer starts once the environment has the job, so that
+	// a timeout never discards an environment before it got its work.
+	inv.timerMu.Lock()
+	if !inv.finished.Load() {
+		inv.timer = s.clock.AfterFunc(timeout, func() { inv.onTimeout(m) })
+	}
+	inv.timerMu.Unlock()
 	return nil
 }
 
@@ -414,7 +427,11 @@ func (inv *invocation) finish(r handlerResult, m metricSets) {
 	if !inv.finished.CompareAndSwap(false, true) {
 		return
 	}
-	inv.timer.Stop()
+	inv.timerMu.Lock()
+	if inv.timer != nil {
+		inv.timer.Stop()
+	}
+	inv.timerMu.Unlock()
 	inv.ictx.cancel(context.Canceled)
 	inv.done <- inv.complete(r, false, m)
 }

@@ -149,14 +149,6 @@ type metricSets struct {
 	all, version, alias *metricSet
 }
 
-func (f *functionMetrics) sets(version string, a *alias) metricSets {
-	ms := metricSets{all: f.all, version: f.set("v:" + version)}
-	if a != nil {
-		ms.alias = f.set("a:" + a.name)
-	}
-	return ms
-}
-
 func (ms metricSets) each(fn func(*metricSet)) {
 	fn(ms.all)
 	fn(ms.version)

@@ -1,0 +1,211 @@
+// Package lambda is an in-process AWS Lambda: it runs Go handlers, written
+// for aws-lambda-go, with Lambda's semantics, quotas, errors and JSON.
+//
+//	svc := lambda.New(lambda.Options{Clock: c, Region: "us-east-1"})
+//	defer svc.Close()
+//	out, err := svc.CreateFunction(ctx, &lambda.CreateFunctionInput{
+//		FunctionName: "orders",
+//		Handler:      lambda.Handler(HandleOrder), // the handler main passes to lambda.Start
+//		MemorySize:   512,
+//		Timeout:      10,
+//	})
+//	resp, err := out.Function.Invoke(ctx, []byte(`{"orderId":"o-1"}`))
+//
+// Operations are named and shaped as in the Lambda API (CreateFunction,
+// Invoke, PublishVersion, CreateAlias, PutFunctionConcurrency,
+// PutFunctionEventInvokeConfig…), so the AWS documentation is this
+// package's documentation. A [*Function] handle satisfies, without either
+// package importing the other, the one-method interface another package
+// declares to invoke a function: Invoke(ctx, payload) ([]byte, error).
+//
+// # Functions and quotas
+//
+// Every quota is data in [Limits], with AWS's default and the page it
+// comes from, and can be overridden per [Service]. A function's memory is
+// 128 to 10,240 MB in 1 MB steps (default 128), and its CPU share grows
+// with it: one full vCPU at 1,769 MB, six at 10,240 MB ([Limits.VCPUs]).
+// Its timeout is 1 to 900 seconds (default 3). Its environment variables
+// take at most 4 KB together, and the names Lambda sets itself
+// (AWS_REGION, AWS_LAMBDA_FUNCTION_NAME…) are refused. /tmp is 512 to
+// 10,240 MB. A .zip uploaded directly is at most 50 MB (larger ones go
+// through S3) and 250 MB once extracted, layers included; a container
+// image 10 GB; the account stores 75 GB of packages, every version
+// counted. A synchronous invocation carries at most 6 MB each way, an
+// asynchronous one 1 MB, a streamed response 200 MB.
+//
+// A value out of range is an InvalidParameterValueException (or
+// RequestTooLargeException, CodeStorageExceededException) whose message
+// names the quota, the value and the limit, and errors.As finds a
+// [*LimitError] with the same facts. [Check] answers the question before
+// any code is written: given a workload's memory, duration and file
+// sizes, does Lambda fit, which quotas does it break, where does a large
+// file go (not the package; /tmp up to 10 GB), and what to use instead
+// (ECS on Fargate for what is too big or too long, Step Functions to cut
+// a long job into steps of at most 15 minutes).
+//
+// # Handlers
+//
+// [Handler] accepts every handler lambda.Start accepts: no argument, a
+// context, an event, or both; returning nothing, an error, or a value and
+// an error; events and values of any type encoding/json handles; and a
+// value with the method Invoke(ctx, []byte) ([]byte, error). [Typed] is
+// the generic form, without reflection. The payload always goes through
+// JSON, as in Lambda: a handler never sees the caller's Go values, unknown
+// fields are dropped, and the response is encoded without HTML escaping. A
+// handler of a shape lambda.Start would refuse is refused by
+// CreateFunction, with aws-lambda-go's message.
+//
+// [InitHandler] models the init code that runs in main before
+// lambda.Start: it runs once per execution environment and returns the
+// handler that environment uses, so state it creates is per environment,
+// as in Lambda. [StreamingHandler] writes a response progressively.
+//
+// # The invocation's context
+//
+// The handler's context carries what lambdacontext gives a handler run by
+// aws-lambda-go: the request ID, the invoked ARN (qualified when the
+// caller named a version or alias), the Cognito identity and the client
+// context, read with [FromContext]. Its deadline is the function's timeout
+// on the service's clock. It carries the caller's context values but not
+// its cancellation: a caller that gives up does not stop a running
+// function.
+//
+// A handler that reads lambdacontext.FromContext itself sees the same
+// values once Options.ContextHook copies them into aws-lambda-go's
+// context (this package does not import aws-lambda-go):
+//
+//	lambda.Options{ContextHook: func(ctx context.Context, lc *lambda.LambdaContext) context.Context {
+//		return lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{
+//			AwsRequestID:       lc.AwsRequestID,
+//			InvokedFunctionArn: lc.InvokedFunctionArn,
+//			Identity:           lambdacontext.CognitoIdentity(lc.Identity),
+//			ClientContext: lambdacontext.ClientContext{
+//				Client: lambdacontext.ClientApplication(lc.ClientContext.Client),
+//				Env:    lc.ClientContext.Env,
+//				Custom: lc.ClientContext.Custom,
+//			},
+//		})
+//	}}
+//
+// The variables Lambda defines (AWS_LAMBDA_FUNCTION_NAME,
+// AWS_LAMBDA_FUNCTION_VERSION, AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+// AWS_LAMBDA_LOG_GROUP_NAME, AWS_LAMBDA_LOG_STREAM_NAME, AWS_REGION,
+// AWS_LAMBDA_INITIALIZATION_TYPE, _X_AMZN_TRACE_ID…) and the function's
+// own are read with [Getenv] and [Environ], per environment, without
+// touching the process environment. lambdacontext's package variables
+// (FunctionName, MemoryLimitInMB…), which it reads from the process
+// environment at start-up, are not set.
+//
+// # Invoking
+//
+// Invoke with InvocationType RequestResponse runs the handler and answers
+// 200; Event queues the event and answers 202; DryRun only checks the
+// request and answers 204. An empty payload is the event {}; a payload
+// that is not JSON is an InvalidRequestContentException. LogType Tail
+// returns the invocation's last 4 KB of log, base64.
+//
+// A function error is not a Go error of Invoke: the call succeeds with
+// FunctionError "Unhandled" and the error document in the payload,
+// {"errorMessage":"…","errorType":"…"}, where errorType is the Go type
+// name of the returned error ("errorString" for errors.New) or of a
+// panic's value, with its stackTrace. A panic, a timeout or a failed init
+// discards the execution environment; a returned error does not. At the
+// deadline the invocation ends with errorType "Sandbox.Timedout" and
+// "RequestId: … Error: Task timed out after 3.00 seconds", the log says
+// "Task timed out after 3.00 seconds" and REPORT bills the whole timeout.
+// A response over 6 MB is the error "Function.ResponseSizeTooLarge".
+// [Function.Invoke] turns a function error into a [*FunctionError].
+//
+// # Concurrency
+//
+// An account runs 1,000 invocations at once by default
+// (Limits.ConcurrentExecutions). PutFunctionConcurrency reserves part of
+// it for a function, which is then both guaranteed and capped; the
+// account always keeps at least 100 unreserved. Provisioned concurrency
+// keeps environments of a version or alias initialised, counts against
+// the reservation or the unreserved pool, and serves invocations without
+// a cold start. A function starts at most 1,000 new environments per 10
+// seconds. Beyond any of these, a synchronous call fails with
+// TooManyRequestsException (429, "Rate Exceeded.") and a Reason:
+// ConcurrentInvocationLimitExceeded,
+// ReservedFunctionConcurrentInvocationLimitExceeded or
+// FunctionInvocationRateLimitExceeded ([ThrottleReason]).
+//
+// # Execution environments
+//
+// An invocation runs in a warm environment when one is idle, else in a new
+// one: a cold start, whose init phase (an optional simulated delay,
+// Options.ColdStart, on the clock, then the handler's init) is reported as
+// Init Duration on the first invocation and billed. An environment serves
+// one invocation at a time, keeps its memory and its own /tmp between
+// invocations, is discarded after a panic or a timeout, and is reaped
+// after Options.IdleTimeout (10 minutes by default) without work. An
+// update of $LATEST starts fresh environments. /tmp is a real directory
+// ([TmpDir], [TmpFS]) removed with its environment; writes through [Tmp]
+// past EphemeralStorage fail with ENOSPC.
+//
+// # Versions and aliases
+//
+// $LATEST is the editable version. PublishVersion snapshots its code and
+// configuration as version 1, 2, 3… (publishing an unchanged $LATEST
+// returns the last version). An alias points at a version and can send a
+// share of its invocations (0.0 to 1.0) to one other version, a canary;
+// ExecutedVersion says which ran. A version an alias uses cannot be
+// deleted.
+//
+// # Asynchronous invocation
+//
+// An Event invocation goes to a queue. If the function fails, Lambda
+// retries twice, one minute and then two minutes later
+// (MaximumRetryAttempts 0 to 2); if it is throttled, it retries with a
+// delay doubling from 1 second up to 5 minutes; an event older than
+// MaximumEventAgeInSeconds (60 to 21,600, default 6 hours) is dropped. A
+// retried event keeps its request ID. After the last failure the
+// invocation record goes to the on-failure destination and the event
+// itself to the dead-letter target; a success goes to the on-success
+// destination. A record has Lambda's JSON shape ([DestinationRecord]):
+// version, timestamp, requestContext (requestId, functionArn, condition
+// Success, RetriesExhausted or EventAgeExceeded, approximateInvokeCount),
+// requestPayload, responseContext and responsePayload. Destinations are
+// [Destination] values: a queue of the test's, a [*Function] (invoked
+// asynchronously with the record), another service. A function with
+// reserved concurrency 0 sends its events straight to failure.
+//
+// All of it runs on the service's clock: with a clock.Manual, Advance
+// fires the retries that fall due, and [Service.WaitAsync] waits for the
+// attempts to finish.
+//
+// # Logs, metrics and cost
+//
+// Each invocation writes START, END and REPORT lines as Lambda does
+// (Duration with two decimals, Billed Duration rounded up to the
+// millisecond, Memory Size, Max Memory Used, Init Duration on a cold
+// start) to Options.Logger, tagged with function, version, requestId and
+// logStream, with the handler's own lines written through [Logger] or
+// [LogWriter]. [Service.Metrics] reads Invocations, Errors, Throttles,
+// Duration, ConcurrentExecutions, cold starts, provisioned invocations,
+// AsyncEventsReceived/Dropped, AsyncEventAge, DeadLetterErrors and
+// DestinationDeliveryFailures per function, version and alias.
+// [Service.Cost] prices what ran with [Prices]: $0.20 per million
+// requests, $0.0000166667 per GB-second on x86_64 and $0.0000133334 on
+// arm64 (us-east-1), after a monthly free tier of 1 million requests and
+// 400,000 GB-seconds.
+//
+// # Response streaming
+//
+// InvokeWithResponseStream returns as soon as the handler starts; the
+// caller reads each chunk as it is written ([ResponseStream]), up to 200
+// MB, then an InvokeComplete event carrying any error.
+//
+// # Approximations
+//
+// Environments share one Go process: a handler's memory is not limited
+// (Max Memory Used reports the process's heap, capped at the function's
+// memory), its CPU is not throttled by its memory size, output written to
+// os.Stdout does not reach the function's log, and a handler that ignores
+// its context keeps running after its timeout (its result is dropped, and
+// Close waits for it). The 10-second init timeout and the
+// requests-per-second quota (10 × concurrency) are not enforced. Retry
+// delays are exact, without Lambda's jitter. The environment idle time is
+// a setting, since AWS does not document it.
+package lambda
