@@ -63,9 +63,6 @@ func (d *decoder) returnItemCollectionMetrics(v *node) {
 	}
 }
 
-// tableName reads a TableName-like member.
-func (d *decoder) tableName(v *node) string { return d.str(v) }
-
 // limit reads an Integer page size, which must be at least 1 when given.
 func (d *decoder) limit(v *node) int {
 	n := d.integer(v, "Integer")
