@@ -202,3 +202,18 @@ func TestStress_ThousandsOfConcurrentInvocations(t *testing.T) {
 		t.Fatalf("metrics count %d invocations, %d still running", total, s.AccountMetrics().ConcurrentExecutions)
 	}
 }
+
+func TestClose_InterruptsColdStarts(t *testing.T) {
+	s, c := newTestService(t, Options{ColdStart: time.Minute})
+	mustCreate(t, s, &CreateFunctionInput{FunctionName: "f", Handler: Handler(echo)})
+	errc := make(chan error, 1)
+	go func() {
+		_, err := s.Invoke(context.Background(), &InvokeInput{FunctionName: "f"})
+		errc <- err
+	}()
+	waitFor(t, c, 1)
+	s.Close()
+	if err := <-errc; !errors.Is(err, ErrService) {
+		t.Fatalf("invocation cut by Close: %v", err)
+	}
+}

@@ -314,6 +314,11 @@ func (s *Service) begin(ctx context.Context, inv *invocation) error {
 		return terr
 	}
 	inv.cold = cold
+	if initErr != nil && s.closeCtx.Err() != nil {
+		s.conc.release(sl)
+		m.leave()
+		return errClosed()
+	}
 	if initErr != nil {
 		inv.start = s.clock.Now()
 		inv.finished.Store(true)
@@ -336,7 +341,9 @@ func (s *Service) begin(ctx context.Context, inv *invocation) error {
 		m.leave()
 		return errClosed()
 	}
-	inv.log.system(slog.LevelInfo, startLine(inv.requestID, ver.number))
+	if inv.log != nil {
+		inv.log.system(slog.LevelInfo, startLine(inv.requestID, ver.number))
+	}
 	var hctx context.Context = inv.ictx
 	if s.contextHook != nil {
 		lc := inv.lc
@@ -469,8 +476,8 @@ func (inv *invocation) complete(r handlerResult, timedOut bool, m metricSets) *o
 		o.payload = nil
 	}
 	billed := billedDuration(d + inv.initDur)
-	inv.log.system(slog.LevelInfo, endLine(inv.requestID))
 	if inv.log != nil {
+		inv.log.system(slog.LevelInfo, endLine(inv.requestID))
 		inv.log.system(slog.LevelInfo, report{requestID: inv.requestID, duration: d, billed: billed, memoryMB: ver.cfg.memoryMB, initDuration: inv.initDur, status: status}.line())
 	}
 	o.logResult = inv.log.tail(s.limits.LogTailSize)
