@@ -168,7 +168,7 @@ type config struct {
 func rangeErr(param string, v, lo, hi int64, unit, quota string) *Error {
 	le := &LimitError{Limit: param, Value: v, Min: lo, Max: hi, Unit: unit}
 	return limitErr(ErrInvalidParameterValue,
-		fmt.Sprintf("%s: %s; Lambda allows %d to %d %s (quota %q)", param, le.Error(), lo, hi, unit, quota), le)
+		fmt.Sprintf("%s; Lambda allows %d to %d %s (quota %q)", le.Error(), lo, hi, unit, quota), le)
 }
 
 func (s *Service) validateRuntime(rt string) error {
