@@ -24,15 +24,20 @@ type KeysAndAttributes struct {
 // BatchGetItemInput is the request of BatchGetItem: up to 100 keys over
 // any number of tables.
 type BatchGetItemInput struct {
-	RequestItems map[string]KeysAndAttributes
+	RequestItems           map[string]KeysAndAttributes
+	ReturnConsumedCapacity ReturnConsumedCapacity
 }
 
 // BatchGetItemOutput is the response of BatchGetItem. Items come back in
-// no particular order; keys not read (the 16 MB response limit) are in
-// UnprocessedKeys, to be asked for again.
+// no particular order; keys not read (the 16 MB response limit, or a
+// table out of read capacity) are in UnprocessedKeys, to be asked for
+// again.
 type BatchGetItemOutput struct {
 	Responses       map[string][]Item
 	UnprocessedKeys map[string]KeysAndAttributes
+	// ConsumedCapacity has one entry per table, in name order, when the
+	// request asked for it: each key is charged as its own GetItem.
+	ConsumedCapacity []ConsumedCapacity
 }
 
 // WriteRequest is one put or one delete of BatchWriteItem: exactly one of
@@ -55,13 +60,19 @@ type DeleteRequest struct {
 // BatchWriteItemInput is the request of BatchWriteItem: up to 25 puts
 // and deletes over any number of tables, without conditions.
 type BatchWriteItemInput struct {
-	RequestItems map[string][]WriteRequest
+	RequestItems           map[string][]WriteRequest
+	ReturnConsumedCapacity ReturnConsumedCapacity
 }
 
 // BatchWriteItemOutput is the response of BatchWriteItem; requests not
-// processed are in UnprocessedItems, to be sent again.
+// processed (a table or index out of write capacity) are in
+// UnprocessedItems, to be sent again.
 type BatchWriteItemOutput struct {
 	UnprocessedItems map[string][]WriteRequest
+	// ConsumedCapacity has one entry per table, in name order, when the
+	// request asked for it: each request is charged as its own PutItem or
+	// DeleteItem.
+	ConsumedCapacity []ConsumedCapacity
 }
 
 // BatchGetItem reads up to 100 items by key from one or more tables. Each
@@ -72,6 +83,9 @@ func (db *DB) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*BatchGe
 	}
 	if in == nil || len(in.RequestItems) == 0 {
 		return nil, ErrValidation.New("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	}
+	if err := checkReturnConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
 	}
 	type tableReq struct {
 		name string
@@ -126,22 +140,34 @@ func (db *DB) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*BatchGe
 
 	out := &BatchGetItemOutput{Responses: map[string][]Item{}}
 	size := 0
+	var usages []*usage
+	var throttled error
+	processed := 0
 	for _, r := range reqs {
 		out.Responses[r.name] = []Item{}
 		if err := r.t.rlockLive(); err != nil {
 			return nil, err
 		}
+		var unprocessed []Item
+		tu := usageOf(&usages, r.t)
 		for i, k := range r.keys {
 			if size >= maxBatchGetResponse {
-				if out.UnprocessedKeys == nil {
-					out.UnprocessedKeys = map[string]KeysAndAttributes{}
-				}
-				un := r.ka
-				un.Keys = copyItems(r.keys[i:])
-				out.UnprocessedKeys[r.name] = un
+				unprocessed = append(unprocessed, r.keys[i:]...)
 				break
 			}
 			rec, ok := r.t.items.Get(&record{key: r.t.key.encodeKey(k)})
+			recSize := 0
+			if ok {
+				recSize = rec.size
+			}
+			u := readUsage(r.t, recSize, readModeOf(r.ka.ConsistentRead))
+			if _, err := db.consume(u); err != nil {
+				throttled = err
+				unprocessed = append(unprocessed, k)
+				continue
+			}
+			processed++
+			tu.add(u)
 			if !ok {
 				continue
 			}
@@ -150,7 +176,20 @@ func (db *DB) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*BatchGe
 			out.Responses[r.name] = append(out.Responses[r.name], item)
 		}
 		r.t.mu.RUnlock()
+		if len(unprocessed) > 0 {
+			if out.UnprocessedKeys == nil {
+				out.UnprocessedKeys = map[string]KeysAndAttributes{}
+			}
+			un := r.ka
+			un.Keys = copyItems(unprocessed)
+			out.UnprocessedKeys[r.name] = un
+		}
 	}
+	if processed == 0 && throttled != nil {
+		// Nothing could be read: DynamoDB fails the whole call.
+		return nil, throttled
+	}
+	out.ConsumedCapacity = consumedList(usages, in.ReturnConsumedCapacity, false)
 	return out, nil
 }
 
@@ -182,10 +221,14 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 	if in == nil || len(in.RequestItems) == 0 {
 		return nil, ErrValidation.New("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
 	}
+	if err := checkReturnConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	type write struct {
 		t   *table
 		rec *record // nil for a delete
 		key string
+		req WriteRequest
 	}
 	var writes []write
 	total := 0
@@ -230,18 +273,38 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 				return nil, ErrValidation.New("Provided list of item keys contains duplicates")
 			}
 			seen[w.key] = true
+			w.req = r
 			writes = append(writes, w)
 		}
 	}
+	out := &BatchWriteItemOutput{UnprocessedItems: map[string][]WriteRequest{}}
+	var usages []*usage
+	var throttled error
+	processed := 0
 	for _, w := range writes {
 		if err := w.t.lockLive(); err != nil {
 			return nil, err
 		}
 		old, _ := w.t.items.Get(&record{key: w.key})
+		u := writeUsage(w.t, old, w.rec, false)
+		if _, err := db.admit(u); err != nil {
+			w.t.mu.Unlock()
+			throttled = err
+			out.UnprocessedItems[w.t.name] = append(out.UnprocessedItems[w.t.name], w.req)
+			continue
+		}
 		if w.rec != nil || old != nil {
 			w.t.store(old, w.rec)
 		}
+		db.charge(u)
 		w.t.mu.Unlock()
+		usageOf(&usages, w.t).add(u)
+		processed++
 	}
-	return &BatchWriteItemOutput{UnprocessedItems: map[string][]WriteRequest{}}, nil
+	if processed == 0 && throttled != nil {
+		// Nothing could be written: DynamoDB fails the whole call.
+		return nil, throttled
+	}
+	out.ConsumedCapacity = consumedList(usages, in.ReturnConsumedCapacity, false)
+	return out, nil
 }

@@ -27,6 +27,9 @@ type Options struct {
 	// TableSizeBytes as of the call. By default they are refreshed every
 	// six hours of clock time, as DynamoDB refreshes them.
 	LiveTableStats bool
+	// Capacity configures throttling, auto scaling limits and the cost
+	// meter; its zero value is DynamoDB's with us-east-1 prices.
+	Capacity CapacityOptions
 }
 
 // Limits holds DynamoDB's quotas. A zero field means AWS's default, given
@@ -85,6 +88,8 @@ type DB struct {
 	tables map[string]*table
 	rand   *rand.Rand
 	tokens tokens // TransactWriteItems ClientRequestTokens
+
+	capacity capacityState // token buckets, meters, auto scaling
 }
 
 // New returns an empty DynamoDB configured by opts.
@@ -113,7 +118,10 @@ func (db *DB) Limits() Limits { return db.limits }
 
 // Close releases the DB. It has no background work yet; Close exists so
 // that a DB is closed like every other minicloud service.
-func (db *DB) Close() error { return nil }
+func (db *DB) Close() error {
+	db.stopAutoScaler()
+	return nil
+}
 
 // table returns the named table or DynamoDB's ResourceNotFoundException.
 func (db *DB) table(name string) (*table, error) {

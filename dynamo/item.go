@@ -17,12 +17,16 @@ type PutItemInput struct {
 	// ReturnValues may be NONE (the default) or ALL_OLD.
 	ReturnValues                        ReturnValue
 	ReturnValuesOnConditionCheckFailure ReturnValuesOnConditionCheckFailure
+	ReturnConsumedCapacity              ReturnConsumedCapacity
 }
 
 // PutItemOutput is the response of PutItem.
 type PutItemOutput struct {
 	// Attributes is the replaced item when ReturnValues is ALL_OLD.
 	Attributes Item
+	// ConsumedCapacity is set when the request asked for it: the larger
+	// of the old and new item in 1 KB units, plus the index writes.
+	ConsumedCapacity *ConsumedCapacity
 }
 
 // GetItemInput is the request of GetItem.
@@ -35,12 +39,17 @@ type GetItemInput struct {
 	ConsistentRead           bool
 	ProjectionExpression     string
 	ExpressionAttributeNames map[string]string
+	ReturnConsumedCapacity   ReturnConsumedCapacity
 }
 
 // GetItemOutput is the response of GetItem: Item is nil when there is no
 // item with that key.
 type GetItemOutput struct {
 	Item Item
+	// ConsumedCapacity is set when the request asked for it: the whole
+	// item's size (not the projection's) in 4 KB units, half a unit each
+	// when eventually consistent; a missing item costs one unit.
+	ConsumedCapacity *ConsumedCapacity
 }
 
 // UpdateItemInput is the request of UpdateItem.
@@ -55,12 +64,16 @@ type UpdateItemInput struct {
 	ExpressionAttributeValues           map[string]AttributeValue
 	ReturnValues                        ReturnValue
 	ReturnValuesOnConditionCheckFailure ReturnValuesOnConditionCheckFailure
+	ReturnConsumedCapacity              ReturnConsumedCapacity
 }
 
 // UpdateItemOutput is the response of UpdateItem.
 type UpdateItemOutput struct {
 	// Attributes holds what ReturnValues asked for.
 	Attributes Item
+	// ConsumedCapacity is set when the request asked for it: the larger
+	// of the item before and after, in 1 KB units, plus the index writes.
+	ConsumedCapacity *ConsumedCapacity
 }
 
 // DeleteItemInput is the request of DeleteItem.
@@ -72,12 +85,17 @@ type DeleteItemInput struct {
 	ExpressionAttributeValues           map[string]AttributeValue
 	ReturnValues                        ReturnValue
 	ReturnValuesOnConditionCheckFailure ReturnValuesOnConditionCheckFailure
+	ReturnConsumedCapacity              ReturnConsumedCapacity
 }
 
 // DeleteItemOutput is the response of DeleteItem.
 type DeleteItemOutput struct {
 	// Attributes is the deleted item when ReturnValues is ALL_OLD.
 	Attributes Item
+	// ConsumedCapacity is set when the request asked for it: the deleted
+	// item's size in 1 KB units (one unit when there was none), plus the
+	// index entries removed.
+	ConsumedCapacity *ConsumedCapacity
 }
 
 // ConditionalCheckFailedException is the error of a write whose condition
@@ -208,6 +226,9 @@ func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, er
 	if err := checkReturnValuesOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
 	}
+	if err := checkReturnConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	item, err := cleanItem(in.Item)
 	if err != nil {
 		return nil, err
@@ -230,10 +251,18 @@ func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, er
 		oldItem = old.item
 	}
 	if cond != nil && !cond.eval(oldItem) {
+		if _, err := db.consume(failedWriteUsage(t, old)); err != nil {
+			return nil, err
+		}
 		return nil, conditionFailed(oldItem, in.ReturnValuesOnConditionCheckFailure)
 	}
+	u := writeUsage(t, old, rec, false)
+	if _, err := db.admit(u); err != nil {
+		return nil, err
+	}
 	t.store(old, rec)
-	out := &PutItemOutput{}
+	db.charge(u)
+	out := &PutItemOutput{ConsumedCapacity: u.consumed(in.ReturnConsumedCapacity, false)}
 	if in.ReturnValues == ReturnValueAllOld {
 		out.Attributes = copyItem(oldItem)
 	}
@@ -272,6 +301,9 @@ func (db *DB) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, er
 	if err != nil {
 		return nil, err
 	}
+	if err := checkReturnConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	var proj *projection
 	ec, err := exprParams(in.ExpressionAttributeNames, nil, in.ProjectionExpression != "")
 	if err != nil {
@@ -294,11 +326,21 @@ func (db *DB) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, er
 		return nil, err
 	}
 	rec, ok := t.items.Get(&record{key: key})
-	t.mu.RUnlock()
-	if !ok {
-		return &GetItemOutput{}, nil
+	size := 0
+	if ok {
+		size = rec.size
 	}
-	return &GetItemOutput{Item: projectCopy(proj, rec.item)}, nil
+	u := readUsage(t, size, readModeOf(in.ConsistentRead))
+	_, err = db.consume(u)
+	t.mu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
+	out := &GetItemOutput{ConsumedCapacity: u.consumed(in.ReturnConsumedCapacity, false)}
+	if ok {
+		out.Item = projectCopy(proj, rec.item)
+	}
+	return out, nil
 }
 
 // projectCopy applies an optional projection and returns a deep copy.
@@ -326,6 +368,9 @@ func (db *DB) UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemO
 		return nil, err
 	}
 	if err := checkReturnValuesOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
+		return nil, err
+	}
+	if err := checkReturnConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
 	}
 	ec, err := exprParams(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.UpdateExpression != "" || in.ConditionExpression != "")
@@ -368,6 +413,9 @@ func (db *DB) UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemO
 		oldItem = old.item
 	}
 	if cond != nil && !cond.eval(oldItem) {
+		if _, err := db.consume(failedWriteUsage(t, old)); err != nil {
+			return nil, err
+		}
 		return nil, conditionFailed(oldItem, in.ReturnValuesOnConditionCheckFailure)
 	}
 	base := oldItem
@@ -389,9 +437,14 @@ func (db *DB) UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemO
 	if err != nil {
 		return nil, err
 	}
+	u := writeUsage(t, old, rec, false)
+	if _, err := db.admit(u); err != nil {
+		return nil, err
+	}
 	t.store(old, rec)
+	db.charge(u)
 
-	out := &UpdateItemOutput{}
+	out := &UpdateItemOutput{ConsumedCapacity: u.consumed(in.ReturnConsumedCapacity, false)}
 	switch in.ReturnValues {
 	case ReturnValueAllOld:
 		out.Attributes = copyItem(oldItem)
@@ -435,6 +488,9 @@ func (db *DB) DeleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemO
 	if err := checkReturnValuesOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
 	}
+	if err := checkReturnConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	cond, err := parseWriteCondition(in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues)
 	if err != nil {
 		return nil, err
@@ -454,12 +510,20 @@ func (db *DB) DeleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemO
 		oldItem = old.item
 	}
 	if cond != nil && !cond.eval(oldItem) {
+		if _, err := db.consume(failedWriteUsage(t, old)); err != nil {
+			return nil, err
+		}
 		return nil, conditionFailed(oldItem, in.ReturnValuesOnConditionCheckFailure)
+	}
+	u := writeUsage(t, old, nil, false)
+	if _, err := db.admit(u); err != nil {
+		return nil, err
 	}
 	if old != nil {
 		t.store(old, nil)
 	}
-	out := &DeleteItemOutput{}
+	db.charge(u)
+	out := &DeleteItemOutput{ConsumedCapacity: u.consumed(in.ReturnConsumedCapacity, false)}
 	if in.ReturnValues == ReturnValueAllOld {
 		out.Attributes = copyItem(oldItem)
 	}

@@ -27,8 +27,9 @@ type QueryInput struct {
 	ConsistentRead bool
 	// ScanIndexForward orders by sort key ascending when nil or true, and
 	// descending when false.
-	ScanIndexForward  *bool
-	ExclusiveStartKey Item
+	ScanIndexForward       *bool
+	ExclusiveStartKey      Item
+	ReturnConsumedCapacity ReturnConsumedCapacity
 }
 
 // QueryOutput is the response of Query.
@@ -39,6 +40,10 @@ type QueryOutput struct {
 	ScannedCount int
 	// LastEvaluatedKey is where the next page starts; nil on the last page.
 	LastEvaluatedKey Item
+	// ConsumedCapacity is set when the request asked for it: the total
+	// size of the items read in the page, before the filter and the
+	// projection, rounded up once to 4 KB units.
+	ConsumedCapacity *ConsumedCapacity
 }
 
 // ScanInput is the request of Scan.
@@ -56,8 +61,9 @@ type ScanInput struct {
 	// Segment and TotalSegments split a parallel Scan: segment i of n
 	// reads its own share of the partitions. TotalSegments zero means a
 	// plain Scan.
-	Segment       int
-	TotalSegments int
+	Segment                int
+	TotalSegments          int
+	ReturnConsumedCapacity ReturnConsumedCapacity
 }
 
 // ScanOutput is the response of Scan.
@@ -66,6 +72,9 @@ type ScanOutput struct {
 	Count            int
 	ScannedCount     int
 	LastEvaluatedKey Item
+	// ConsumedCapacity is set when the request asked for it, counted as
+	// for Query.
+	ConsumedCapacity *ConsumedCapacity
 }
 
 // readPlan is one page of a Query or Scan, ready to run.
@@ -80,6 +89,7 @@ type readPlan struct {
 	proj     *projection
 	sel      Select
 	fullItem bool // read the whole item through a local index
+	mode     readMode
 }
 
 // readRequest holds what Query and Scan share.
@@ -104,7 +114,7 @@ func (db *DB) prepare(r readRequest, hasKeyCond bool) (*readPlan, *exprContext, 
 	if r.limit < 0 {
 		return nil, nil, ErrValidation.Newf("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1", r.limit)
 	}
-	p := &readPlan{t: t, limit: r.limit, forward: true, sel: r.sel}
+	p := &readPlan{t: t, limit: r.limit, forward: true, sel: r.sel, mode: readModeOf(r.consistent)}
 	if r.indexName != "" {
 		t.mu.RLock()
 		p.ix, err = t.index(r.indexName)
@@ -232,6 +242,9 @@ func (db *DB) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
 	if in == nil {
 		in = &QueryInput{}
 	}
+	if err := checkReturnConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	if in.KeyConditionExpression == "" {
 		if _, err := db.table(in.TableName); err != nil {
 			return nil, err
@@ -264,8 +277,12 @@ func (db *DB) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
 	if in.ScanIndexForward != nil {
 		p.forward = *in.ScanIndexForward
 	}
-	items, count, scanned, lek := p.run()
-	return &QueryOutput{Items: items, Count: count, ScannedCount: scanned, LastEvaluatedKey: lek}, nil
+	items, count, scanned, lek, u, err := p.run()
+	if err != nil {
+		return nil, err
+	}
+	return &QueryOutput{Items: items, Count: count, ScannedCount: scanned, LastEvaluatedKey: lek,
+		ConsumedCapacity: u.consumed(in.ReturnConsumedCapacity, false)}, nil
 }
 
 // keyRange checks a key condition against the key schema and sets the
@@ -362,6 +379,9 @@ func (db *DB) Scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
 	if in == nil {
 		in = &ScanInput{}
 	}
+	if err := checkReturnConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	if in.TotalSegments == 0 && in.Segment != 0 {
 		return nil, ErrValidation.New("The TotalSegments parameter is required but was not present in the request when Segment parameter is present")
 	}
@@ -393,17 +413,35 @@ func (db *DB) Scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
 			return nil, ErrValidation.New("The provided Exclusive start key does not map to the provided segment")
 		}
 	}
-	items, count, scanned, lek := p.run()
-	return &ScanOutput{Items: items, Count: count, ScannedCount: scanned, LastEvaluatedKey: lek}, nil
+	items, count, scanned, lek, u, err := p.run()
+	if err != nil {
+		return nil, err
+	}
+	return &ScanOutput{Items: items, Count: count, ScannedCount: scanned, LastEvaluatedKey: lek,
+		ConsumedCapacity: u.consumed(in.ReturnConsumedCapacity, false)}, nil
 }
 
-// run executes the plan under the table's read lock.
-func (p *readPlan) run() (items []Item, count, scanned int, lek Item) {
+// run executes the plan under the table's read lock, when the table or
+// index has read capacity left, and charges what the page read: the index
+// entries (or items) read in 4 KB units, rounded up once for the page, and
+// each item a local index fetches from the table in 4 KB units of its own.
+func (p *readPlan) run() (items []Item, count, scanned int, lek Item, u *usage, err error) {
 	t := p.t
 	t.mu.RLock()
 	defer t.mu.RUnlock()
+	u = newUsage(t)
+	probe := newUsage(t)
+	if p.ix != nil {
+		probe.index(p.ix).read = readUnits(0, p.mode)
+	} else {
+		probe.table.read = readUnits(0, p.mode)
+	}
+	if _, err := t.db.admit(probe); err != nil {
+		return nil, 0, 0, nil, nil, err
+	}
 	maxPage := t.db.limits.MaxPageSize
 	read := 0
+	entryBytes, fetched := 0, 0.0
 	var last *record
 	visit := func(rec *record, size int) bool {
 		scanned++
@@ -429,12 +467,21 @@ func (p *readPlan) run() (items []Item, count, scanned int, lek Item) {
 		stopped = walk(p.ix.entries, func(k string) *indexEntry { return &indexEntry{key: k} }, func(e *indexEntry) string { return e.key }, p.lo, p.hi, p.start, p.forward,
 			func(e *indexEntry) bool {
 				size := e.size
+				entryBytes += e.size
 				if p.fullItem {
 					size = e.rec.size
+					fetched += readUnits(e.rec.size, p.mode)
 				}
 				return visit(e.rec, size)
 			})
 	}
+	if p.ix == nil {
+		u.table.read = readUnits(read, p.mode)
+	} else {
+		u.index(p.ix).read = readUnits(entryBytes, p.mode)
+		u.table.read = fetched
+	}
+	t.db.charge(u)
 	if stopped && last != nil {
 		lek = copyItem(t.key.keyOf(last.item))
 		if p.ix != nil {
@@ -447,7 +494,7 @@ func (p *readPlan) run() (items []Item, count, scanned int, lek Item) {
 	if items == nil && p.sel != SelectCount {
 		items = []Item{}
 	}
-	return items, count, scanned, lek
+	return items, count, scanned, lek, u, nil
 }
 
 // walk visits the entries of tr with keys in [lo, hi) (hi "" unbounded)

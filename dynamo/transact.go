@@ -72,11 +72,19 @@ type TransactWriteItemsInput struct {
 	TransactItems []TransactWriteItem
 	// ClientRequestToken makes the call idempotent for ten minutes: the
 	// same token with the same request succeeds again without writing.
-	ClientRequestToken string
+	ClientRequestToken     string
+	ReturnConsumedCapacity ReturnConsumedCapacity
 }
 
 // TransactWriteItemsOutput is the response of TransactWriteItems.
-type TransactWriteItemsOutput struct{}
+type TransactWriteItemsOutput struct {
+	// ConsumedCapacity has one entry per table, in name order, when the
+	// request asked for it, with the read/write split: each action costs
+	// twice its size in 1 KB write units (a ConditionCheck too), index
+	// writes once. A call repeated with its ClientRequestToken reports the
+	// transactional read of the items instead.
+	ConsumedCapacity []ConsumedCapacity
+}
 
 // Get reads one item inside TransactGetItems.
 type Get struct {
@@ -93,7 +101,8 @@ type TransactGetItem struct {
 
 // TransactGetItemsInput is the request of TransactGetItems.
 type TransactGetItemsInput struct {
-	TransactItems []TransactGetItem
+	TransactItems          []TransactGetItem
+	ReturnConsumedCapacity ReturnConsumedCapacity
 }
 
 // ItemResponse is one item read by TransactGetItems; Item is nil when
@@ -106,6 +115,10 @@ type ItemResponse struct {
 // of the request.
 type TransactGetItemsOutput struct {
 	Responses []ItemResponse
+	// ConsumedCapacity has one entry per table, in name order, when the
+	// request asked for it: two 4 KB read units per item, a missing one
+	// included.
+	ConsumedCapacity []ConsumedCapacity
 }
 
 // CancellationReason says why one action of a cancelled transaction
@@ -174,6 +187,9 @@ func (db *DB) TransactWriteItems(ctx context.Context, in *TransactWriteItemsInpu
 	if len(in.ClientRequestToken) > 36 {
 		return nil, ErrValidation.New("1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: Member must have length less than or equal to 36")
 	}
+	if err := checkReturnConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	actions, err := db.prepareTransaction(in.TransactItems)
 	if err != nil {
 		return nil, err
@@ -195,7 +211,11 @@ func (db *DB) TransactWriteItems(ctx context.Context, in *TransactWriteItemsInpu
 			if prev.fingerprint != fingerprint {
 				return nil, ErrIdempotentParameterMismatch.New("Request parameters do not match the request parameters of the previous request with the same client request token")
 			}
-			return &TransactWriteItemsOutput{}, nil
+			usages, err := db.replayUsage(actions)
+			if err != nil {
+				return nil, err
+			}
+			return &TransactWriteItemsOutput{ConsumedCapacity: consumedList(usages, in.ReturnConsumedCapacity, true)}, nil
 		}
 	}
 
@@ -264,15 +284,48 @@ func (db *DB) TransactWriteItems(ctx context.Context, in *TransactWriteItemsInpu
 			records[i] = rec
 		}
 	}
+	// What committing costs, action by action and table by table.
+	var usages []*usage
+	costs := make([]*usage, len(actions))
+	for i, a := range actions {
+		if records[i] != nil || a.kind == "Delete" {
+			costs[i] = writeUsage(a.t, olds[i], records[i], true)
+		} else {
+			// A ConditionCheck, or an action already refused: its item.
+			costs[i] = failedWriteUsage(a.t, olds[i])
+			costs[i].table.write *= 2
+		}
+		usageOf(&usages, a.t).add(costs[i])
+	}
+	throttled := false
+	for _, u := range usages {
+		ix, err := db.admit(u)
+		if err == nil {
+			continue
+		}
+		throttled = true
+		for i, a := range actions {
+			if a.t == u.t && (ix == "" || costs[i].gsi[ix] != nil) {
+				reasons[i] = throttledReason(err)
+			} else if reasons[i].Code != "ProvisionedThroughputExceeded" && reasons[i].Code != "ThrottlingError" {
+				reasons[i] = CancellationReason{Code: "None"}
+			}
+		}
+	}
+	if throttled {
+		return nil, transactionCanceled(reasons)
+	}
 	if cancelled {
-		codes := make([]string, len(reasons))
-		for i, r := range reasons {
-			codes[i] = r.Code
+		// The prepare phase ran: each action is charged as a refused
+		// conditional write of its item.
+		var spent []*usage
+		for i, a := range actions {
+			usageOf(&spent, a.t).add(failedWriteUsage(a.t, olds[i]))
 		}
-		return nil, &TransactionCanceledException{
-			Err:                 ErrTransactionCanceled.Newf("%s [%s]", transactCancelPrefix, strings.Join(codes, ", ")),
-			CancellationReasons: reasons,
+		for _, u := range spent {
+			db.charge(u)
 		}
+		return nil, transactionCanceled(reasons)
 	}
 	for i, a := range actions {
 		switch a.kind {
@@ -284,6 +337,9 @@ func (db *DB) TransactWriteItems(ctx context.Context, in *TransactWriteItemsInpu
 			}
 		}
 	}
+	for _, u := range usages {
+		db.charge(u)
+	}
 	if in.ClientRequestToken != "" {
 		db.tokens.mu.Lock()
 		if db.tokens.calls == nil {
@@ -292,7 +348,40 @@ func (db *DB) TransactWriteItems(ctx context.Context, in *TransactWriteItemsInpu
 		db.tokens.calls[in.ClientRequestToken] = idempotentCall{fingerprint: fingerprint, at: db.clock.Now()}
 		db.tokens.mu.Unlock()
 	}
-	return &TransactWriteItemsOutput{}, nil
+	return &TransactWriteItemsOutput{ConsumedCapacity: consumedList(usages, in.ReturnConsumedCapacity, true)}, nil
+}
+
+// transactionCanceled is the error of a cancelled transaction.
+func transactionCanceled(reasons []CancellationReason) error {
+	codes := make([]string, len(reasons))
+	for i, r := range reasons {
+		codes[i] = r.Code
+	}
+	return &TransactionCanceledException{
+		Err:                 ErrTransactionCanceled.Newf("%s [%s]", transactCancelPrefix, strings.Join(codes, ", ")),
+		CancellationReasons: reasons,
+	}
+}
+
+// replayUsage charges a TransactWriteItems call repeated with its
+// ClientRequestToken: DynamoDB reads the items again, transactionally,
+// and reports read capacity.
+func (db *DB) replayUsage(actions []txAction) ([]*usage, error) {
+	var usages []*usage
+	for _, a := range actions {
+		if err := a.t.rlockLive(); err != nil {
+			return nil, err
+		}
+		size := 0
+		if rec, ok := a.t.items.Get(&record{key: a.enc}); ok {
+			size = rec.size
+		}
+		u := readUsage(a.t, size, readTransactional)
+		db.charge(u)
+		a.t.mu.RUnlock()
+		usageOf(&usages, a.t).add(u)
+	}
+	return usages, nil
 }
 
 // transactFingerprint renders a request so that two equal requests, and
@@ -466,6 +555,9 @@ func (db *DB) TransactGetItems(ctx context.Context, in *TransactGetItemsInput) (
 	if len(in.TransactItems) > maxTransactItems {
 		return nil, ErrValidation.Newf("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to %d", maxTransactItems)
 	}
+	if err := checkReturnConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	type read struct {
 		t    *table
 		enc  string
@@ -513,14 +605,47 @@ func (db *DB) TransactGetItems(ctx context.Context, in *TransactGetItemsInput) (
 			return nil, err
 		}
 	}
+	defer func() {
+		for _, t := range ts {
+			t.mu.RUnlock()
+		}
+	}()
 	out := &TransactGetItemsOutput{Responses: make([]ItemResponse, len(reads))}
+	recs := make([]*record, len(reads))
+	var usages []*usage
 	for i, r := range reads {
+		size := 0
 		if rec, ok := r.t.items.Get(&record{key: r.enc}); ok {
-			out.Responses[i].Item = projectCopy(r.proj, rec.item)
+			recs[i], size = rec, rec.size
+		}
+		usageOf(&usages, r.t).add(readUsage(r.t, size, readTransactional))
+	}
+	reasons := make([]CancellationReason, len(reads))
+	throttled := false
+	for i := range reasons {
+		reasons[i] = CancellationReason{Code: "None"}
+	}
+	for _, u := range usages {
+		if _, err := db.admit(u); err != nil {
+			throttled = true
+			for i, r := range reads {
+				if r.t == u.t {
+					reasons[i] = throttledReason(err)
+				}
+			}
 		}
 	}
-	for _, t := range ts {
-		t.mu.RUnlock()
+	if throttled {
+		return nil, transactionCanceled(reasons)
 	}
+	for _, u := range usages {
+		db.charge(u)
+	}
+	for i, r := range reads {
+		if recs[i] != nil {
+			out.Responses[i].Item = projectCopy(r.proj, recs[i].item)
+		}
+	}
+	out.ConsumedCapacity = consumedList(usages, in.ReturnConsumedCapacity, true)
 	return out, nil
 }
