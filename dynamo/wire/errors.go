@@ -85,7 +85,8 @@ func apiError(err error) *dynamo.Error {
 
 // errorBody writes the JSON body of an error response:
 // {"__type":"<namespace>#<Code>","message":"..."}. SerializationException
-// spells its member "Message", as DynamoDB does. Errors that carry more
+// and TransactionCanceledException spell the member "Message", as DynamoDB
+// does. Errors that carry more
 // (the item of a failed condition) add their members.
 func errorBody(err error) (status int, body []byte) {
 	e := apiError(err)
@@ -94,7 +95,7 @@ func errorBody(err error) (status int, body []byte) {
 	w.key("__type")
 	w.string(errorType(e.Code))
 	if e.Message != "" {
-		if e.Code == "SerializationException" {
+		if e.Code == "SerializationException" || e.Code == "TransactionCanceledException" {
 			w.key("Message")
 		} else {
 			w.key("message")

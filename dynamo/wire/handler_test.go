@@ -408,3 +408,34 @@ func TestHandler_VerifiesSignaturesWhenCredentialsAreSet(t *testing.T) {
 		t.Errorf("open handler refused a request: %d %s", rec.Code, rec.Body)
 	}
 }
+
+var discardLogger = slog.New(slog.DiscardHandler)
+
+func TestHandler_ServesBatchesAndTransactions(t *testing.T) {
+	h := newTestHandler(t, Options{})
+	mustPost(t, h, "CreateTable", createUsers)
+	got := mustPost(t, h, "BatchWriteItem", `{"RequestItems":{"users":[{"PutRequest":{"Item":{"pk":{"S":"a"},"sk":{"N":"1"}}}},{"PutRequest":{"Item":{"pk":{"S":"b"},"sk":{"N":"1"},"v":{"N":"7"}}}}]}}`)
+	jsonEqual(t, "BatchWriteItem", got, `{"UnprocessedItems":{}}`)
+	got = mustPost(t, h, "BatchGetItem", `{"RequestItems":{"users":{"Keys":[{"pk":{"S":"b"},"sk":{"N":"1"}},{"pk":{"S":"zz"},"sk":{"N":"1"}}]}}}`)
+	jsonEqual(t, "BatchGetItem", got, `{"Responses":{"users":[{"pk":{"S":"b"},"sk":{"N":"1"},"v":{"N":"7"}}]},"UnprocessedKeys":{}}`)
+	got = mustPost(t, h, "TransactGetItems", `{"TransactItems":[{"Get":{"TableName":"users","Key":{"pk":{"S":"a"},"sk":{"N":"1"}}}},{"Get":{"TableName":"users","Key":{"pk":{"S":"x"},"sk":{"N":"1"}}}}]}`)
+	jsonEqual(t, "TransactGetItems", got, `{"Responses":[{"Item":{"pk":{"S":"a"},"sk":{"N":"1"}}},{}]}`)
+
+	rec := post(h, "TransactWriteItems", `{"TransactItems":[
+		{"Put":{"TableName":"users","Item":{"pk":{"S":"c"},"sk":{"N":"1"}}}},
+		{"ConditionCheck":{"TableName":"users","Key":{"pk":{"S":"b"},"sk":{"N":"1"}},"ConditionExpression":"v = :v","ExpressionAttributeValues":{":v":{"N":"8"}},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"}}]}`)
+	if rec.Code != 400 {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	body := decode(t, rec)
+	if body["__type"] != "com.amazonaws.dynamodb.v20120810#TransactionCanceledException" || body["Message"] == nil {
+		t.Errorf("TransactionCanceledException = %s", rec.Body)
+	}
+	jsonEqual(t, "CancellationReasons", map[string]any{"r": body["CancellationReasons"]}, `{"r":[{"Code":"None"},
+		{"Code":"ConditionalCheckFailed","Message":"The conditional request failed","Item":{"pk":{"S":"b"},"sk":{"N":"1"},"v":{"N":"7"}}}]}`)
+
+	rec = post(h, "TransactWriteItems", `{"TransactItems":[{"Update":{"TableName":"users","Key":{"pk":{"S":"a"},"sk":{"N":"1"}}}}]}`)
+	if msg := decode(t, rec)["message"]; msg != "1 validation error detected: Value null at 'transactItems.1.member.update.updateExpression' failed to satisfy constraint: Member must not be null" {
+		t.Errorf("Update without expression: %s", rec.Body)
+	}
+}

@@ -21,16 +21,26 @@ var operations = map[string]operation{
 	"DeleteItem":    newOp(decodeDeleteItem, (*dynamo.DB).DeleteItem, encodeDeleteItem),
 	"Query":         newOp(decodeQuery, (*dynamo.DB).Query, encodeQuery),
 	"Scan":          newOp(decodeScan, (*dynamo.DB).Scan, encodeScan),
+
+	"BatchGetItem":       newOp(decodeBatchGetItem, (*dynamo.DB).BatchGetItem, encodeBatchGetItem),
+	"BatchWriteItem":     newOp(decodeBatchWriteItem, (*dynamo.DB).BatchWriteItem, encodeBatchWriteItem),
+	"TransactWriteItems": newOp(decodeTransactWriteItems, (*dynamo.DB).TransactWriteItems, encodeTransactWriteItems),
+	"TransactGetItems":   newOp(decodeTransactGetItems, (*dynamo.DB).TransactGetItems, encodeTransactGetItems),
 }
 
 // errorExtras writes the members an error carries beyond its type and
 // message: the item of a failed condition, when the request asked for it
-// with ReturnValuesOnConditionCheckFailure ALL_OLD.
+// with ReturnValuesOnConditionCheckFailure ALL_OLD, and the reasons a
+// transaction was canceled.
 func errorExtras(w *writer, err error) {
 	var ccf *dynamo.ConditionalCheckFailedException
 	if errors.As(err, &ccf) && ccf.Item != nil {
 		w.key("Item")
 		w.item(ccf.Item)
+	}
+	var tce *dynamo.TransactionCanceledException
+	if errors.As(err, &tce) {
+		w.cancellationReasons(tce.CancellationReasons)
 	}
 }
 
