@@ -30,6 +30,14 @@ type Options struct {
 	// Capacity configures throttling, auto scaling limits and the cost
 	// meter; its zero value is DynamoDB's with us-east-1 prices.
 	Capacity CapacityOptions
+	// Streams sets the timing and limits of DynamoDB Streams; zero fields
+	// keep DynamoDB's.
+	Streams StreamOptions
+	// TTL says when Time to Live deletes expired items: 48 hours after
+	// they expire by default.
+	TTL TTLOptions
+	// Kinesis configures the Kinesis streams that tables stream to.
+	Kinesis KinesisOptions
 }
 
 // Limits holds DynamoDB's quotas. A zero field means AWS's default, given
@@ -90,6 +98,10 @@ type DB struct {
 	tokens tokens // TransactWriteItems ClientRequestTokens
 
 	capacity capacityState // token buckets, meters, auto scaling
+
+	streams streamRegistry  // DynamoDB Streams by ARN
+	kinesis kinesisRegistry // Kinesis streams by ARN
+	bg      background      // Time to Live timers
 }
 
 // New returns an empty DynamoDB configured by opts.
@@ -116,10 +128,11 @@ func New(opts Options) *DB {
 // Limits returns the quotas in force, AWS's defaults filled in.
 func (db *DB) Limits() Limits { return db.limits }
 
-// Close releases the DB. It has no background work yet; Close exists so
-// that a DB is closed like every other minicloud service.
+// Close releases the DB and stops its background work (auto scaling,
+// Time to Live).
 func (db *DB) Close() error {
 	db.stopAutoScaler()
+	db.stopBackground()
 	return nil
 }
 

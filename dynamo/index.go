@@ -227,9 +227,13 @@ func (t *table) index(name string) (*index, error) {
 }
 
 // store replaces the record at rec.key (old, or nil) with rec (or deletes
-// it when rec is nil), keeping the indexes and the size in step. The caller
-// holds t.mu for writing.
-func (t *table) store(old, rec *record) {
+// it when rec is nil), keeping the indexes and the size in step, and
+// publishes the change to the table's stream, Kinesis destinations and
+// Time to Live queue. The caller holds t.mu for writing.
+func (t *table) store(old, rec *record) { t.storeAs(old, rec, false) }
+
+// storeAs is store; byTTL marks a deletion made by Time to Live.
+func (t *table) storeAs(old, rec *record, byTTL bool) {
 	if old != nil {
 		for _, ix := range t.indexes {
 			ix.remove(old)
@@ -240,6 +244,7 @@ func (t *table) store(old, rec *record) {
 		if old != nil {
 			t.items.Delete(old)
 		}
+		t.publish(old, nil, byTTL)
 		return
 	}
 	t.items.ReplaceOrInsert(rec)
@@ -247,4 +252,5 @@ func (t *table) store(old, rec *record) {
 	for _, ix := range t.indexes {
 		ix.put(t.key, rec)
 	}
+	t.publish(old, rec, byTTL)
 }

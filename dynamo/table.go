@@ -24,6 +24,8 @@ type CreateTableInput struct {
 	ProvisionedThroughput     *ProvisionedThroughput
 	TableClass                TableClass
 	DeletionProtectionEnabled bool
+	// StreamSpecification turns on the table's DynamoDB stream.
+	StreamSpecification *StreamSpecification
 }
 
 // CreateTableOutput is the response of CreateTable.
@@ -119,6 +121,11 @@ type table struct {
 	statsAt            time.Time
 	statsCount         int64
 	statsSize          int64
+
+	stream       *stream // the enabled stream, nil when off
+	latestStream *stream // the last stream enabled, for LatestStreamArn
+	ttl          ttlState
+	kinesis      []*kinesisDest
 }
 
 // CreateTable creates a table. The response reports it as CREATING, as
@@ -145,6 +152,7 @@ func (db *DB) CreateTable(ctx context.Context, in *CreateTableInput) (*CreateTab
 		return nil, ErrLimitExceeded.Newf("Subscriber limit exceeded: Table count exceeds the account limit of %d", db.limits.MaxTables)
 	}
 	db.tables[in.TableName] = t
+	t.setStream(in.StreamSpecification, t.created)
 	db.mu.Unlock()
 
 	t.mu.RLock()
@@ -212,6 +220,9 @@ func (db *DB) newTable(in *CreateTableInput) (*table, error) {
 	case TableClassStandard, TableClassStandardInfrequentAccess:
 	default:
 		return nil, ErrValidation.Newf("1 validation error detected: Value '%s' at 'tableClass' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, STANDARD_INFREQUENT_ACCESS]", class)
+	}
+	if err := checkCreateStreamSpec(in.StreamSpecification); err != nil {
+		return nil, err
 	}
 
 	now := db.clock.Now()
@@ -422,6 +433,7 @@ func (t *table) describe() *TableDescription {
 	if t.billing == BillingModePayPerRequest {
 		d.BillingModeSummary.LastUpdateToPayPerRequestDateTime = t.billingChanged
 	}
+	t.describeStream(d)
 	for _, ix := range t.indexes {
 		ixCount, ixSize := ix.statsCount, ix.statsSize
 		if t.db.opts.LiveTableStats {
@@ -532,6 +544,7 @@ func (db *DB) DeleteTable(ctx context.Context, in *DeleteTableInput) (*DeleteTab
 	}
 	delete(db.tables, in.TableName)
 	t.status = TableStatusDeleting
+	t.retire(db.clock.Now())
 	desc := t.describe()
 	t.mu.Unlock()
 	db.mu.Unlock()

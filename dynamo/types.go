@@ -182,6 +182,12 @@ type TableDescription struct {
 	// as in DynamoDB (see Options.LiveTableStats).
 	ItemCount      int64
 	TableSizeBytes int64
+	// StreamSpecification is set while the table's stream is enabled.
+	StreamSpecification *StreamSpecification
+	// LatestStreamArn and LatestStreamLabel name the table's latest
+	// stream, enabled or not.
+	LatestStreamArn   string
+	LatestStreamLabel string
 }
 
 // ReturnValue says which item attributes a write returns: "NONE" (the

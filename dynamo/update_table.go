@@ -17,6 +17,10 @@ type UpdateTableInput struct {
 	GlobalSecondaryIndexUpdates []GlobalSecondaryIndexUpdate
 	TableClass                  TableClass
 	DeletionProtectionEnabled   *bool
+	// StreamSpecification turns the table's stream on or off. Enabling
+	// starts a new stream with a new ARN; disabling closes the stream,
+	// which stays readable for 24 hours.
+	StreamSpecification *StreamSpecification
 }
 
 // UpdateTableOutput is the response of UpdateTable. The table is reported
@@ -69,7 +73,7 @@ func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTab
 		return nil, err
 	}
 	if in.BillingMode == "" && in.ProvisionedThroughput == nil && len(in.GlobalSecondaryIndexUpdates) == 0 &&
-		in.TableClass == "" && in.DeletionProtectionEnabled == nil {
+		in.TableClass == "" && in.DeletionProtectionEnabled == nil && in.StreamSpecification == nil {
 		return nil, ErrValidation.New("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
 	}
 	if err := t.lockLive(); err != nil {
@@ -202,8 +206,13 @@ func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTab
 		}
 	}
 
+	if err := t.checkUpdateStreamSpec(in.StreamSpecification, createsOrDeletes > 0); err != nil {
+		return nil, err
+	}
+
 	// Validated: apply.
 	now := db.clock.Now()
+	t.setStream(in.StreamSpecification, now)
 	if billing != t.billing {
 		t.billingChanged = now
 	}
