@@ -127,3 +127,38 @@ func TestSDK_Transactions(t *testing.T) {
 		t.Errorf("TransactGetItems = %+v", tg.Responses)
 	}
 }
+
+func TestSDK_ConsumedCapacity(t *testing.T) {
+	ctx := context.Background()
+	c, _ := start(t)
+	createOrders(t, c)
+	item, _ := attributevalue.MarshalMap(sampleOrder("cc", 1))
+	put, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"), Item: item, ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc := put.ConsumedCapacity
+	if cc == nil || aws.ToString(cc.TableName) != "orders" || aws.ToFloat64(cc.CapacityUnits) != 2 ||
+		cc.Table == nil || aws.ToFloat64(cc.Table.CapacityUnits) != 1 || aws.ToFloat64(cc.GlobalSecondaryIndexes["byStatus"].CapacityUnits) != 1 {
+		t.Errorf("PutItem ConsumedCapacity = %+v", cc)
+	}
+	get, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("orders"), Key: orderKey("cc", 1), ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cc := get.ConsumedCapacity; cc == nil || aws.ToFloat64(cc.CapacityUnits) != 0.5 || cc.Table != nil {
+		t.Errorf("GetItem ConsumedCapacity = %+v", cc)
+	}
+	get, err = c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("orders"), Key: orderKey("cc", 1)})
+	if err != nil || get.ConsumedCapacity != nil {
+		t.Errorf("GetItem without ReturnConsumedCapacity reported %+v (%v)", get.ConsumedCapacity, err)
+	}
+	tx, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+		TransactItems: []types.TransactWriteItem{{Delete: &types.Delete{TableName: aws.String("orders"), Key: orderKey("cc", 1)}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tx.ConsumedCapacity) != 1 || aws.ToFloat64(tx.ConsumedCapacity[0].WriteCapacityUnits) == 0 {
+		t.Errorf("TransactWriteItems ConsumedCapacity = %+v", tx.ConsumedCapacity)
+	}
+}

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"encoding/base64"
+	"math"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -115,6 +116,17 @@ func (w *writer) stringField(name, v string) {
 func (w *writer) intField(name string, v int64) {
 	w.key(name)
 	w.int(v)
+}
+
+// floatField writes a Double member, such as CapacityUnits, in its
+// shortest exact decimal form.
+func (w *writer) floatField(name string, v float64) {
+	w.key(name)
+	w.sep()
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		v = 0 // not representable in JSON; never produced by dynamo
+	}
+	w.b = strconv.AppendFloat(w.b, v, 'f', -1, 64)
 }
 
 func (w *writer) timeField(name string, t time.Time) {

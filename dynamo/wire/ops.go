@@ -54,14 +54,71 @@ func (d *decoder) legacy(name, instead string) {
 	d.invalid("minicloud does not support the legacy parameter " + name + "; use " + instead + " instead")
 }
 
-// returnConsumedCapacity checks the ReturnConsumedCapacity enum. Consumed
-// capacity is not reported yet.
-func (d *decoder) returnConsumedCapacity(v *node) {
-	switch s := d.str(v); s {
-	case "INDEXES", "TOTAL", "NONE":
-	default:
-		d.constraint("returnConsumedCapacity", s, "Member must satisfy enum value set: [INDEXES, TOTAL, NONE]")
+// consumedCapacity writes a ConsumedCapacity member, present only when
+// the request asked for it with ReturnConsumedCapacity.
+func (w *writer) consumedCapacity(c *dynamo.ConsumedCapacity) {
+	if c != nil {
+		w.key("ConsumedCapacity")
+		w.capacityEntry(*c)
 	}
+}
+
+// consumedCapacities writes the ConsumedCapacity list of the batch and
+// transaction operations: one entry per table.
+func (w *writer) consumedCapacities(cs []dynamo.ConsumedCapacity) {
+	if cs == nil {
+		return
+	}
+	w.key("ConsumedCapacity")
+	w.beginArray()
+	for _, c := range cs {
+		w.capacityEntry(c)
+	}
+	w.endArray()
+}
+
+func (w *writer) capacityEntry(c dynamo.ConsumedCapacity) {
+	w.beginObject()
+	w.floatField("CapacityUnits", c.CapacityUnits)
+	w.indexCapacities("GlobalSecondaryIndexes", c.GlobalSecondaryIndexes)
+	w.indexCapacities("LocalSecondaryIndexes", c.LocalSecondaryIndexes)
+	if c.ReadCapacityUnits != 0 {
+		w.floatField("ReadCapacityUnits", c.ReadCapacityUnits)
+	}
+	if c.Table != nil {
+		w.key("Table")
+		w.capacity(*c.Table)
+	}
+	w.stringField("TableName", c.TableName)
+	if c.WriteCapacityUnits != 0 {
+		w.floatField("WriteCapacityUnits", c.WriteCapacityUnits)
+	}
+	w.endObject()
+}
+
+func (w *writer) indexCapacities(name string, m map[string]dynamo.Capacity) {
+	if m == nil {
+		return
+	}
+	w.key(name)
+	w.beginObject()
+	for _, k := range sortedKeys(m) {
+		w.key(k)
+		w.capacity(m[k])
+	}
+	w.endObject()
+}
+
+func (w *writer) capacity(c dynamo.Capacity) {
+	w.beginObject()
+	w.floatField("CapacityUnits", c.CapacityUnits)
+	if c.ReadCapacityUnits != 0 {
+		w.floatField("ReadCapacityUnits", c.ReadCapacityUnits)
+	}
+	if c.WriteCapacityUnits != 0 {
+		w.floatField("WriteCapacityUnits", c.WriteCapacityUnits)
+	}
+	w.endObject()
 }
 
 // returnItemCollectionMetrics checks the ReturnItemCollectionMetrics enum.

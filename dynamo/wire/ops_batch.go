@@ -38,7 +38,7 @@ func decodeBatchGetItem(d *decoder, n *node) *dynamo.BatchGetItemInput {
 				in.RequestItems[table] = ka
 			})
 		case "ReturnConsumedCapacity":
-			d.returnConsumedCapacity(v)
+			in.ReturnConsumedCapacity = dynamo.ReturnConsumedCapacity(d.str(v))
 		}
 	})
 	d.required("requestItems", in.RequestItems != nil)
@@ -46,6 +46,7 @@ func decodeBatchGetItem(d *decoder, n *node) *dynamo.BatchGetItemInput {
 }
 
 func encodeBatchGetItem(w *writer, out *dynamo.BatchGetItemOutput) {
+	w.consumedCapacities(out.ConsumedCapacity)
 	w.key("Responses")
 	w.beginObject()
 	for _, table := range sortedKeys(out.Responses) {
@@ -120,7 +121,7 @@ func decodeBatchWriteItem(d *decoder, n *node) *dynamo.BatchWriteItemInput {
 				in.RequestItems[table] = reqs
 			})
 		case "ReturnConsumedCapacity":
-			d.returnConsumedCapacity(v)
+			in.ReturnConsumedCapacity = dynamo.ReturnConsumedCapacity(d.str(v))
 		case "ReturnItemCollectionMetrics":
 			d.returnItemCollectionMetrics(v)
 		}
@@ -130,6 +131,7 @@ func decodeBatchWriteItem(d *decoder, n *node) *dynamo.BatchWriteItemInput {
 }
 
 func encodeBatchWriteItem(w *writer, out *dynamo.BatchWriteItemOutput) {
+	w.consumedCapacities(out.ConsumedCapacity)
 	w.key("UnprocessedItems")
 	w.beginObject()
 	for _, table := range sortedKeys(out.UnprocessedItems) {
@@ -242,7 +244,7 @@ func decodeTransactWriteItems(d *decoder, n *node) *dynamo.TransactWriteItemsInp
 		case "ClientRequestToken":
 			in.ClientRequestToken = d.str(v)
 		case "ReturnConsumedCapacity":
-			d.returnConsumedCapacity(v)
+			in.ReturnConsumedCapacity = dynamo.ReturnConsumedCapacity(d.str(v))
 		case "ReturnItemCollectionMetrics":
 			d.returnItemCollectionMetrics(v)
 		}
@@ -251,7 +253,9 @@ func decodeTransactWriteItems(d *decoder, n *node) *dynamo.TransactWriteItemsInp
 	return in
 }
 
-func encodeTransactWriteItems(*writer, *dynamo.TransactWriteItemsOutput) {}
+func encodeTransactWriteItems(w *writer, out *dynamo.TransactWriteItemsOutput) {
+	w.consumedCapacities(out.ConsumedCapacity)
+}
 
 func decodeTransactGetItems(d *decoder, n *node) *dynamo.TransactGetItemsInput {
 	in := &dynamo.TransactGetItemsInput{}
@@ -288,7 +292,7 @@ func decodeTransactGetItems(d *decoder, n *node) *dynamo.TransactGetItemsInput {
 				in.TransactItems = append(in.TransactItems, it)
 			})
 		case "ReturnConsumedCapacity":
-			d.returnConsumedCapacity(v)
+			in.ReturnConsumedCapacity = dynamo.ReturnConsumedCapacity(d.str(v))
 		}
 	})
 	d.required("transactItems", in.TransactItems != nil)
@@ -296,6 +300,7 @@ func decodeTransactGetItems(d *decoder, n *node) *dynamo.TransactGetItemsInput {
 }
 
 func encodeTransactGetItems(w *writer, out *dynamo.TransactGetItemsOutput) {
+	w.consumedCapacities(out.ConsumedCapacity)
 	w.key("Responses")
 	w.beginArray()
 	for _, r := range out.Responses {

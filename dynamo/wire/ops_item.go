@@ -25,7 +25,7 @@ func decodePutItem(d *decoder, n *node) *dynamo.PutItemInput {
 		case "ReturnValuesOnConditionCheckFailure":
 			in.ReturnValuesOnConditionCheckFailure = dynamo.ReturnValuesOnConditionCheckFailure(d.str(v))
 		case "ReturnConsumedCapacity":
-			d.returnConsumedCapacity(v)
+			in.ReturnConsumedCapacity = dynamo.ReturnConsumedCapacity(d.str(v))
 		case "ReturnItemCollectionMetrics":
 			d.returnItemCollectionMetrics(v)
 		case "Expected", "ConditionalOperator":
@@ -39,6 +39,7 @@ func decodePutItem(d *decoder, n *node) *dynamo.PutItemInput {
 
 func encodePutItem(w *writer, out *dynamo.PutItemOutput) {
 	w.itemField("Attributes", out.Attributes)
+	w.consumedCapacity(out.ConsumedCapacity)
 }
 
 func decodeGetItem(d *decoder, n *node) *dynamo.GetItemInput {
@@ -56,7 +57,7 @@ func decodeGetItem(d *decoder, n *node) *dynamo.GetItemInput {
 		case "ExpressionAttributeNames":
 			in.ExpressionAttributeNames = d.stringMap(v)
 		case "ReturnConsumedCapacity":
-			d.returnConsumedCapacity(v)
+			in.ReturnConsumedCapacity = dynamo.ReturnConsumedCapacity(d.str(v))
 		case "AttributesToGet":
 			d.legacy(name, "ProjectionExpression")
 		}
@@ -67,6 +68,7 @@ func decodeGetItem(d *decoder, n *node) *dynamo.GetItemInput {
 }
 
 func encodeGetItem(w *writer, out *dynamo.GetItemOutput) {
+	w.consumedCapacity(out.ConsumedCapacity)
 	w.itemField("Item", out.Item)
 }
 
@@ -91,7 +93,7 @@ func decodeUpdateItem(d *decoder, n *node) *dynamo.UpdateItemInput {
 		case "ReturnValuesOnConditionCheckFailure":
 			in.ReturnValuesOnConditionCheckFailure = dynamo.ReturnValuesOnConditionCheckFailure(d.str(v))
 		case "ReturnConsumedCapacity":
-			d.returnConsumedCapacity(v)
+			in.ReturnConsumedCapacity = dynamo.ReturnConsumedCapacity(d.str(v))
 		case "ReturnItemCollectionMetrics":
 			d.returnItemCollectionMetrics(v)
 		case "AttributeUpdates":
@@ -107,6 +109,7 @@ func decodeUpdateItem(d *decoder, n *node) *dynamo.UpdateItemInput {
 
 func encodeUpdateItem(w *writer, out *dynamo.UpdateItemOutput) {
 	w.itemField("Attributes", out.Attributes)
+	w.consumedCapacity(out.ConsumedCapacity)
 }
 
 func decodeDeleteItem(d *decoder, n *node) *dynamo.DeleteItemInput {
@@ -128,7 +131,7 @@ func decodeDeleteItem(d *decoder, n *node) *dynamo.DeleteItemInput {
 		case "ReturnValuesOnConditionCheckFailure":
 			in.ReturnValuesOnConditionCheckFailure = dynamo.ReturnValuesOnConditionCheckFailure(d.str(v))
 		case "ReturnConsumedCapacity":
-			d.returnConsumedCapacity(v)
+			in.ReturnConsumedCapacity = dynamo.ReturnConsumedCapacity(d.str(v))
 		case "ReturnItemCollectionMetrics":
 			d.returnItemCollectionMetrics(v)
 		case "Expected", "ConditionalOperator":
@@ -142,4 +145,5 @@ func decodeDeleteItem(d *decoder, n *node) *dynamo.DeleteItemInput {
 
 func encodeDeleteItem(w *writer, out *dynamo.DeleteItemOutput) {
 	w.itemField("Attributes", out.Attributes)
+	w.consumedCapacity(out.ConsumedCapacity)
 }

@@ -36,7 +36,7 @@ func decodeQuery(d *decoder, n *node) *dynamo.QueryInput {
 		case "ExclusiveStartKey":
 			in.ExclusiveStartKey = d.item(v)
 		case "ReturnConsumedCapacity":
-			d.returnConsumedCapacity(v)
+			in.ReturnConsumedCapacity = dynamo.ReturnConsumedCapacity(d.str(v))
 		case "KeyConditions":
 			d.legacy(name, "KeyConditionExpression")
 		case "QueryFilter", "ConditionalOperator":
@@ -50,7 +50,7 @@ func decodeQuery(d *decoder, n *node) *dynamo.QueryInput {
 }
 
 func encodeQuery(w *writer, out *dynamo.QueryOutput) {
-	w.readPage(out.Items, out.Count, out.ScannedCount, out.LastEvaluatedKey)
+	w.readPage(out.Items, out.Count, out.ScannedCount, out.LastEvaluatedKey, out.ConsumedCapacity)
 }
 
 func decodeScan(d *decoder, n *node) *dynamo.ScanInput {
@@ -91,7 +91,7 @@ func decodeScan(d *decoder, n *node) *dynamo.ScanInput {
 			d.atMost("totalSegments", t, 1000000)
 			in.TotalSegments = int(t)
 		case "ReturnConsumedCapacity":
-			d.returnConsumedCapacity(v)
+			in.ReturnConsumedCapacity = dynamo.ReturnConsumedCapacity(d.str(v))
 		case "ScanFilter", "ConditionalOperator":
 			d.legacy(name, "FilterExpression")
 		case "AttributesToGet":
@@ -109,12 +109,13 @@ func decodeScan(d *decoder, n *node) *dynamo.ScanInput {
 }
 
 func encodeScan(w *writer, out *dynamo.ScanOutput) {
-	w.readPage(out.Items, out.Count, out.ScannedCount, out.LastEvaluatedKey)
+	w.readPage(out.Items, out.Count, out.ScannedCount, out.LastEvaluatedKey, out.ConsumedCapacity)
 }
 
 // readPage writes the members Query and Scan share. Items is left out when
 // the request selected COUNT, as DynamoDB leaves it out.
-func (w *writer) readPage(items []dynamo.Item, count, scanned int, lek dynamo.Item) {
+func (w *writer) readPage(items []dynamo.Item, count, scanned int, lek dynamo.Item, cc *dynamo.ConsumedCapacity) {
+	w.consumedCapacity(cc)
 	w.intField("Count", int64(count))
 	if items != nil {
 		w.key("Items")
