@@ -45,6 +45,21 @@
 // the CRC-32 (IEEE) of the body as a decimal number, which the SDKs check
 // to detect corruption.
 //
+// # Operations
+//
+// The handler serves every operation the dynamo package implements:
+// CreateTable, DescribeTable, ListTables, UpdateTable, DeleteTable,
+// PutItem, GetItem, UpdateItem, DeleteItem, Query, Scan, BatchGetItem,
+// BatchWriteItem, TransactWriteItems and TransactGetItems, each with the
+// request and response members of the DynamoDB API reference, mapped one
+// by one (no reflection): ReturnConsumedCapacity gives ConsumedCapacity as
+// the dynamo package counts it, UnprocessedKeys and UnprocessedItems are
+// always present in batch responses, as DynamoDB sends them, and a
+// TransactionCanceledException carries its CancellationReasons.
+// ReturnItemCollectionMetrics is accepted and not reported, and
+// StreamSpecification may only leave streams off, until minicloud serves
+// DynamoDB Streams.
+//
 // # Malformed requests
 //
 // The handler finds what DynamoDB finds, in its order, with its words:

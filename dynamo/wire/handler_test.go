@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -437,5 +438,21 @@ func TestHandler_ServesBatchesAndTransactions(t *testing.T) {
 	rec = post(h, "TransactWriteItems", `{"TransactItems":[{"Update":{"TableName":"users","Key":{"pk":{"S":"a"},"sk":{"N":"1"}}}}]}`)
 	if msg := decode(t, rec)["message"]; msg != "1 validation error detected: Value null at 'transactItems.1.member.update.updateExpression' failed to satisfy constraint: Member must not be null" {
 		t.Errorf("Update without expression: %s", rec.Body)
+	}
+}
+
+func TestHandler_OperationsListsWhatItServes(t *testing.T) {
+	h := newTestHandler(t, Options{})
+	ops := h.Operations()
+	for _, want := range []string{"CreateTable", "DescribeTable", "ListTables", "UpdateTable", "DeleteTable", "PutItem", "GetItem",
+		"UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem", "TransactWriteItems", "TransactGetItems"} {
+		if !slices.Contains(ops, want) {
+			t.Errorf("Operations() = %v, lacks %s", ops, want)
+		}
+	}
+	for _, op := range ops {
+		if rec := post(h, op, `{}`); decode(t, rec)["__type"] == "com.amazon.coral.service#UnknownOperationException" {
+			t.Errorf("%s with an empty request: %d %s", op, rec.Code, rec.Body)
+		}
 	}
 }
