@@ -162,3 +162,31 @@ func TestSDK_ConsumedCapacity(t *testing.T) {
 		t.Errorf("TransactWriteItems ConsumedCapacity = %+v", tx.ConsumedCapacity)
 	}
 }
+
+func TestSDK_TimeToLiveAndStreamSettings(t *testing.T) {
+	ctx := context.Background()
+	c, _ := start(t)
+	createOrders(t, c)
+	up, err := c.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: aws.String("orders"),
+		TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String("expires"), Enabled: aws.Bool(true)}})
+	if err != nil {
+		t.Fatalf("UpdateTimeToLive: %v", err)
+	}
+	if aws.ToString(up.TimeToLiveSpecification.AttributeName) != "expires" {
+		t.Errorf("UpdateTimeToLive = %+v", up.TimeToLiveSpecification)
+	}
+	d, err := c.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String("orders")})
+	if err != nil || d.TimeToLiveDescription.TimeToLiveStatus != types.TimeToLiveStatusEnabled {
+		t.Errorf("DescribeTimeToLive = %+v, %v", d, err)
+	}
+	ut, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("orders"),
+		StreamSpecification: &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeNewImage}})
+	if err != nil {
+		t.Fatalf("UpdateTable stream: %v", err)
+	}
+	td := ut.TableDescription
+	if td.StreamSpecification == nil || !aws.ToBool(td.StreamSpecification.StreamEnabled) || td.StreamSpecification.StreamViewType != types.StreamViewTypeNewImage ||
+		aws.ToString(td.LatestStreamArn) == "" || aws.ToString(td.LatestStreamLabel) == "" {
+		t.Errorf("UpdateTable stream description = %+v", td)
+	}
+}

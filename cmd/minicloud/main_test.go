@@ -102,7 +102,8 @@ func TestRun_StatePersistsAcrossRestarts(t *testing.T) {
 	s := startServer(t, "-data", dir)
 	s.mustCall(t, "CreateTable", createTable)
 	s.mustCall(t, "PutItem", putItem)
-	s.mustCall(t, "CreateTable", `{"TableName":"empty","AttributeDefinitions":[{"AttributeName":"k","AttributeType":"B"}],"KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}`)
+	s.mustCall(t, "UpdateTimeToLive", `{"TableName":"notes","TimeToLiveSpecification":{"AttributeName":"expires","Enabled":true}}`)
+	s.mustCall(t, "CreateTable", `{"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"},"TableName":"empty","AttributeDefinitions":[{"AttributeName":"k","AttributeType":"B"}],"KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}`)
 	s.stop(t)
 
 	s = startServer(t, "-data", dir)
@@ -126,6 +127,14 @@ func TestRun_StatePersistsAcrossRestarts(t *testing.T) {
 	q := s.mustCall(t, "Query", `{"TableName":"notes","IndexName":"byOwner","KeyConditionExpression":"#o = :o","ExpressionAttributeNames":{"#o":"owner"},"ExpressionAttributeValues":{":o":{"S":"ada"}}}`)
 	if q["Count"] != 1.0 {
 		t.Errorf("index query after restart = %v", q)
+	}
+	ttl := s.mustCall(t, "DescribeTimeToLive", `{"TableName":"notes"}`)
+	if got := mustJSON(ttl); got != `{"TimeToLiveDescription":{"AttributeName":"expires","TimeToLiveStatus":"ENABLED"}}` {
+		t.Errorf("TTL after restart = %s", got)
+	}
+	stream := s.mustCall(t, "DescribeTable", `{"TableName":"empty"}`)["Table"].(map[string]any)["StreamSpecification"]
+	if got := mustJSON(stream); got != `{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"}` {
+		t.Errorf("stream after restart = %s", got)
 	}
 	tables := s.mustCall(t, "ListTables", `{}`)
 	if got := mustJSON(tables["TableNames"]); got != `["empty","notes"]` {

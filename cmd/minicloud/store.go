@@ -44,7 +44,15 @@ type tableSnapshot struct {
 	GlobalSecondaryIndexes    []globalIndex          `json:"GlobalSecondaryIndexes,omitempty"`
 	TableClass                string                 `json:"TableClass,omitempty"`
 	DeletionProtectionEnabled bool                   `json:"DeletionProtectionEnabled,omitempty"`
-	Items                     []json.RawMessage      `json:"Items"`
+	StreamSpecification       *streamSpecification   `json:"StreamSpecification,omitempty"`
+	// TimeToLiveAttribute is the attribute of an enabled Time to Live.
+	TimeToLiveAttribute string            `json:"TimeToLiveAttribute,omitempty"`
+	Items               []json.RawMessage `json:"Items"`
+}
+
+type streamSpecification struct {
+	StreamEnabled  bool   `json:"StreamEnabled"`
+	StreamViewType string `json:"StreamViewType,omitempty"`
 }
 
 type attributeDefinition struct {
@@ -81,8 +89,12 @@ type globalIndex struct {
 }
 
 // store keeps a DB's state in a file of the -data directory. It is built
-// only from the dynamo package's public operations: DescribeTable and Scan
-// to dump, CreateTable and PutItem to load.
+// only from the dynamo package's public operations: DescribeTable,
+// DescribeTimeToLive and Scan to dump, CreateTable, UpdateTimeToLive and
+// PutItem to load. What a table and its items are is kept; what happened
+// to them is not: stream records, backups and the capacity history start
+// afresh at each start, and items come back in a new stream's first
+// records only if written again.
 type store struct {
 	path string
 	db   *dynamo.DB
@@ -156,6 +168,13 @@ func (s *store) load(ctx context.Context) error {
 		if _, err := s.db.CreateTable(ctx, t.createInput()); err != nil {
 			return corrupt(fmt.Errorf("table %q: %w", t.TableName, err))
 		}
+		if t.TimeToLiveAttribute != "" {
+			_, err := s.db.UpdateTimeToLive(ctx, &dynamo.UpdateTimeToLiveInput{TableName: t.TableName,
+				TimeToLiveSpecification: &dynamo.TimeToLiveSpecification{AttributeName: t.TimeToLiveAttribute, Enabled: true}})
+			if err != nil {
+				return corrupt(fmt.Errorf("table %q: %w", t.TableName, err))
+			}
+		}
 		for i, raw := range t.Items {
 			item, err := wire.UnmarshalItem(raw)
 			if err == nil && item == nil {
@@ -221,6 +240,13 @@ func (s *store) dumpTable(ctx context.Context, name string) (tableSnapshot, erro
 		return tableSnapshot{}, err
 	}
 	t := snapshotOf(desc.Table)
+	ttl, err := s.db.DescribeTimeToLive(ctx, &dynamo.DescribeTimeToLiveInput{TableName: name})
+	if err != nil {
+		return tableSnapshot{}, err
+	}
+	if d := ttl.TimeToLiveDescription; d != nil && d.TimeToLiveStatus == dynamo.TimeToLiveStatusEnabled {
+		t.TimeToLiveAttribute = d.AttributeName
+	}
 	var start dynamo.Item
 	for {
 		page, err := s.db.Scan(ctx, &dynamo.ScanInput{TableName: name, ExclusiveStartKey: start})
@@ -297,6 +323,9 @@ func snapshotOf(d *dynamo.TableDescription) tableSnapshot {
 	if billing == dynamo.BillingModeProvisioned && d.ProvisionedThroughput != nil {
 		t.ProvisionedThroughput = &provisionedThroughput{d.ProvisionedThroughput.ReadCapacityUnits, d.ProvisionedThroughput.WriteCapacityUnits}
 	}
+	if sp := d.StreamSpecification; sp != nil && sp.StreamEnabled {
+		t.StreamSpecification = &streamSpecification{StreamEnabled: true, StreamViewType: string(sp.StreamViewType)}
+	}
 	if d.TableClassSummary != nil {
 		t.TableClass = string(d.TableClassSummary.TableClass)
 	}
@@ -337,6 +366,9 @@ func (t tableSnapshot) createInput() *dynamo.CreateTableInput {
 	}
 	for _, a := range t.AttributeDefinitions {
 		in.AttributeDefinitions = append(in.AttributeDefinitions, dynamo.AttributeDefinition{AttributeName: a.AttributeName, AttributeType: dynamo.ScalarAttributeType(a.AttributeType)})
+	}
+	if sp := t.StreamSpecification; sp != nil {
+		in.StreamSpecification = &dynamo.StreamSpecification{StreamEnabled: sp.StreamEnabled, StreamViewType: dynamo.StreamViewType(sp.StreamViewType)}
 	}
 	if p := t.ProvisionedThroughput; p != nil {
 		in.ProvisionedThroughput = &dynamo.ProvisionedThroughput{ReadCapacityUnits: p.ReadCapacityUnits, WriteCapacityUnits: p.WriteCapacityUnits}

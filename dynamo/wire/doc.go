@@ -50,15 +50,18 @@
 // The handler serves every operation the dynamo package implements:
 // CreateTable, DescribeTable, ListTables, UpdateTable, DeleteTable,
 // PutItem, GetItem, UpdateItem, DeleteItem, Query, Scan, BatchGetItem,
-// BatchWriteItem, TransactWriteItems and TransactGetItems, each with the
+// BatchWriteItem, TransactWriteItems, TransactGetItems, UpdateTimeToLive
+// and DescribeTimeToLive, each with the
 // request and response members of the DynamoDB API reference, mapped one
 // by one (no reflection): ReturnConsumedCapacity gives ConsumedCapacity as
 // the dynamo package counts it, UnprocessedKeys and UnprocessedItems are
 // always present in batch responses, as DynamoDB sends them, and a
 // TransactionCanceledException carries its CancellationReasons.
-// ReturnItemCollectionMetrics is accepted and not reported, and
-// StreamSpecification may only leave streams off, until minicloud serves
-// DynamoDB Streams.
+// StreamSpecification turns a table's stream on and off, and table
+// descriptions carry LatestStreamArn and LatestStreamLabel; the DynamoDB
+// Streams protocol that reads the stream (DynamoDBStreams_20120810.*) is
+// not served yet. ReturnItemCollectionMetrics is accepted and not
+// reported.
 //
 // # Malformed requests
 //

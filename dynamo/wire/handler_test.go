@@ -274,8 +274,8 @@ func TestHandler_AnswersMalformedRequestsAsDynamoDB(t *testing.T) {
 			"minicloud does not support the legacy parameter Expected; use ConditionExpression instead"},
 		{"segment without total", "Scan", `{"TableName":"users","Segment":0}`, val,
 			"The TotalSegments parameter is required but was not present in the request when Segment parameter is present"},
-		{"streams", "CreateTable", `{"TableName":"x12","AttributeDefinitions":[{"AttributeName":"a","AttributeType":"S"}],"KeySchema":[{"AttributeName":"a","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"}}`, val,
-			"minicloud does not support DynamoDB Streams yet: StreamSpecification.StreamEnabled must be false"},
+		{"stream without StreamEnabled", "CreateTable", `{"TableName":"x12","AttributeDefinitions":[{"AttributeName":"a","AttributeType":"S"}],"KeySchema":[{"AttributeName":"a","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST","StreamSpecification":{"StreamViewType":"NEW_IMAGE"}}`, val,
+			"1 validation error detected: Value null at 'streamSpecification.streamEnabled' failed to satisfy constraint: Member must not be null"},
 		{"dynamo's own validation", "GetItem", `{"TableName":"users","Key":{"pk":{"S":"u1"}}}`, val, "The provided key element does not match the schema"},
 		{"unknown table", "GetItem", `{"TableName":"nope","Key":{"pk":{"S":"u1"}}}`, "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", ""},
 		{"bad number", "PutItem", `{"TableName":"users","Item":{"pk":{"S":"u1"},"sk":{"N":"one"}}}`, val, ""},
@@ -445,7 +445,7 @@ func TestHandler_OperationsListsWhatItServes(t *testing.T) {
 	h := newTestHandler(t, Options{})
 	ops := h.Operations()
 	for _, want := range []string{"CreateTable", "DescribeTable", "ListTables", "UpdateTable", "DeleteTable", "PutItem", "GetItem",
-		"UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem", "TransactWriteItems", "TransactGetItems"} {
+		"UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem", "TransactWriteItems", "TransactGetItems", "UpdateTimeToLive", "DescribeTimeToLive"} {
 		if !slices.Contains(ops, want) {
 			t.Errorf("Operations() = %v, lacks %s", ops, want)
 		}
@@ -455,4 +455,20 @@ func TestHandler_OperationsListsWhatItServes(t *testing.T) {
 			t.Errorf("%s with an empty request: %d %s", op, rec.Code, rec.Body)
 		}
 	}
+}
+
+func TestHandler_StreamsAndTimeToLiveSettings(t *testing.T) {
+	h := newTestHandler(t, Options{})
+	got := mustPost(t, h, "CreateTable", strings.Replace(createUsers, `"BillingMode"`, `"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"},"BillingMode"`, 1))
+	desc := got["TableDescription"].(map[string]any)
+	arn, _ := desc["LatestStreamArn"].(string)
+	if !strings.HasPrefix(arn, "arn:aws:dynamodb:us-east-1:123456789012:table/users/stream/") || desc["LatestStreamLabel"] == nil {
+		t.Errorf("stream ARN %q, label %v", arn, desc["LatestStreamLabel"])
+	}
+	jsonEqual(t, "StreamSpecification", desc["StreamSpecification"].(map[string]any), `{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"}`)
+
+	got = mustPost(t, h, "UpdateTimeToLive", `{"TableName":"users","TimeToLiveSpecification":{"AttributeName":"expires","Enabled":true}}`)
+	jsonEqual(t, "UpdateTimeToLive", got, `{"TimeToLiveSpecification":{"AttributeName":"expires","Enabled":true}}`)
+	got = mustPost(t, h, "DescribeTimeToLive", `{"TableName":"users"}`)
+	jsonEqual(t, "DescribeTimeToLive", got, `{"TimeToLiveDescription":{"AttributeName":"expires","TimeToLiveStatus":"ENABLED"}}`)
 }

@@ -26,6 +26,9 @@ var operations = map[string]operation{
 	"BatchWriteItem":     newOp(decodeBatchWriteItem, (*dynamo.DB).BatchWriteItem, encodeBatchWriteItem),
 	"TransactWriteItems": newOp(decodeTransactWriteItems, (*dynamo.DB).TransactWriteItems, encodeTransactWriteItems),
 	"TransactGetItems":   newOp(decodeTransactGetItems, (*dynamo.DB).TransactGetItems, encodeTransactGetItems),
+
+	"UpdateTimeToLive":   newOp(decodeUpdateTimeToLive, (*dynamo.DB).UpdateTimeToLive, encodeUpdateTimeToLive),
+	"DescribeTimeToLive": newOp(decodeDescribeTimeToLive, (*dynamo.DB).DescribeTimeToLive, encodeDescribeTimeToLive),
 }
 
 // errorExtras writes the members an error carries beyond its type and

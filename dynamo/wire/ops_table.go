@@ -39,7 +39,7 @@ func decodeCreateTable(d *decoder, n *node) *dynamo.CreateTableInput {
 		case "DeletionProtectionEnabled":
 			in.DeletionProtectionEnabled = d.boolean(v)
 		case "StreamSpecification":
-			d.streamSpecification(v)
+			in.StreamSpecification = d.streamSpecification(v, "streamSpecification")
 		case "SSESpecification", "Tags", "OnDemandThroughput", "WarmThroughput", "ResourcePolicy":
 			// Accepted and not modelled: they change neither the data nor
 			// the answers of the operations minicloud serves.
@@ -51,15 +51,22 @@ func decodeCreateTable(d *decoder, n *node) *dynamo.CreateTableInput {
 	return in
 }
 
-// streamSpecification accepts a StreamSpecification that leaves streams
-// off; DynamoDB Streams are not served yet, and a table that asked for
-// them would silently produce no stream.
-func (d *decoder) streamSpecification(v *node) {
+// streamSpecification reads a StreamSpecification; StreamEnabled is
+// required.
+func (d *decoder) streamSpecification(v *node, path string) *dynamo.StreamSpecification {
+	spec := &dynamo.StreamSpecification{}
+	var hasEnabled bool
 	d.structure(v, func(name string, v *node) {
-		if name == "StreamEnabled" && d.boolean(v) {
-			d.invalid("minicloud does not support DynamoDB Streams yet: StreamSpecification.StreamEnabled must be false")
+		switch name {
+		case "StreamEnabled":
+			hasEnabled = true
+			spec.StreamEnabled = d.boolean(v)
+		case "StreamViewType":
+			spec.StreamViewType = dynamo.StreamViewType(d.str(v))
 		}
 	})
+	d.required(path+".streamEnabled", hasEnabled)
+	return spec
 }
 
 func (d *decoder) attributeDefinitions(v *node, path string) []dynamo.AttributeDefinition {
@@ -257,7 +264,7 @@ func decodeUpdateTable(d *decoder, n *node) *dynamo.UpdateTableInput {
 			b := d.boolean(v)
 			in.DeletionProtectionEnabled = &b
 		case "StreamSpecification":
-			d.streamSpecification(v)
+			in.StreamSpecification = d.streamSpecification(v, "streamSpecification")
 		case "SSESpecification", "OnDemandThroughput", "WarmThroughput":
 			// Accepted and not modelled, as in CreateTable.
 		case "ReplicaUpdates":
@@ -391,6 +398,8 @@ func (w *writer) tableDescription(name string, t *dynamo.TableDescription) {
 	}
 	w.intField("ItemCount", t.ItemCount)
 	w.keySchema(t.KeySchema)
+	w.stringField("LatestStreamArn", t.LatestStreamArn)
+	w.stringField("LatestStreamLabel", t.LatestStreamLabel)
 	if t.LocalSecondaryIndexes != nil {
 		w.key("LocalSecondaryIndexes")
 		w.beginArray()
@@ -407,6 +416,14 @@ func (w *writer) tableDescription(name string, t *dynamo.TableDescription) {
 		w.endArray()
 	}
 	w.throughputDescription(t.ProvisionedThroughput)
+	if s := t.StreamSpecification; s != nil {
+		w.key("StreamSpecification")
+		w.beginObject()
+		w.key("StreamEnabled")
+		w.bool(s.StreamEnabled)
+		w.stringField("StreamViewType", string(s.StreamViewType))
+		w.endObject()
+	}
 	w.stringField("TableArn", t.TableArn)
 	if c := t.TableClassSummary; c != nil {
 		w.key("TableClassSummary")
@@ -453,4 +470,65 @@ func (w *writer) throughputDescription(p *dynamo.ProvisionedThroughputDescriptio
 	w.intField("ReadCapacityUnits", p.ReadCapacityUnits)
 	w.intField("WriteCapacityUnits", p.WriteCapacityUnits)
 	w.endObject()
+}
+
+func decodeUpdateTimeToLive(d *decoder, n *node) *dynamo.UpdateTimeToLiveInput {
+	in := &dynamo.UpdateTimeToLiveInput{}
+	d.structure(n, func(name string, v *node) {
+		switch name {
+		case "TableName":
+			in.TableName = d.str(v)
+		case "TimeToLiveSpecification":
+			spec := &dynamo.TimeToLiveSpecification{}
+			var hasName, hasEnabled bool
+			d.structure(v, func(name string, v *node) {
+				switch name {
+				case "AttributeName":
+					hasName = true
+					spec.AttributeName = d.str(v)
+				case "Enabled":
+					hasEnabled = true
+					spec.Enabled = d.boolean(v)
+				}
+			})
+			d.required("timeToLiveSpecification.attributeName", hasName)
+			d.required("timeToLiveSpecification.enabled", hasEnabled)
+			in.TimeToLiveSpecification = spec
+		}
+	})
+	d.required("tableName", in.TableName != "")
+	d.required("timeToLiveSpecification", in.TimeToLiveSpecification != nil)
+	return in
+}
+
+func encodeUpdateTimeToLive(w *writer, out *dynamo.UpdateTimeToLiveOutput) {
+	if s := out.TimeToLiveSpecification; s != nil {
+		w.key("TimeToLiveSpecification")
+		w.beginObject()
+		w.stringField("AttributeName", s.AttributeName)
+		w.key("Enabled")
+		w.bool(s.Enabled)
+		w.endObject()
+	}
+}
+
+func decodeDescribeTimeToLive(d *decoder, n *node) *dynamo.DescribeTimeToLiveInput {
+	in := &dynamo.DescribeTimeToLiveInput{}
+	d.structure(n, func(name string, v *node) {
+		if name == "TableName" {
+			in.TableName = d.str(v)
+		}
+	})
+	d.required("tableName", in.TableName != "")
+	return in
+}
+
+func encodeDescribeTimeToLive(w *writer, out *dynamo.DescribeTimeToLiveOutput) {
+	if t := out.TimeToLiveDescription; t != nil {
+		w.key("TimeToLiveDescription")
+		w.beginObject()
+		w.stringField("AttributeName", t.AttributeName)
+		w.stringField("TimeToLiveStatus", string(t.TimeToLiveStatus))
+		w.endObject()
+	}
 }
