@@ -365,37 +365,72 @@ func indexWriteUnits(tableKey schema, ix *index, old, rec *record) float64 {
 	case inOld && !inNew:
 		return writeUnits(projectedSize(tableKey, ix, old), false)
 	}
-	if ix.entryKey(old) != ix.entryKey(rec) {
+	if !sameValue(old.item[ix.key.hash.name], rec.item[ix.key.hash.name]) ||
+		(ix.key.hasRange() && !sameValue(old.item[ix.key.rng.name], rec.item[ix.key.rng.name])) {
 		return writeUnits(projectedSize(tableKey, ix, old), false) + writeUnits(projectedSize(tableKey, ix, rec), false)
 	}
-	before, after := ix.project(tableKey, old.item), ix.project(tableKey, rec.item)
-	if sameAttributes(before, after) {
+	if !projectionChanged(ix, old.item, rec.item) {
 		return 0
 	}
-	return writeUnits(max(itemSize(before), itemSize(after)), false)
+	return writeUnits(max(projectedSize(tableKey, ix, old), projectedSize(tableKey, ix, rec)), false)
 }
 
-// projectedSize is the size of rec's entry in ix.
+// projectedSize is the size of rec's entry in ix, without building it.
 func projectedSize(tableKey schema, ix *index, rec *record) int {
 	if ix.projection.ProjectionType == ProjectionTypeAll {
 		return rec.size
 	}
-	return itemSize(ix.project(tableKey, rec.item))
-}
-
-// sameAttributes reports whether two items hold the same attributes with equal
-// values.
-func sameAttributes(a, b Item) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for n, v := range a {
-		w, ok := b[n]
-		if !ok || v.Type() != w.Type() || !valuesEqual(v, w) {
-			return false
+	size := 0
+	add := func(name string) {
+		if v, ok := rec.item[name]; ok {
+			size += len(name) + valueSize(v)
 		}
 	}
-	return true
+	keys := [4]string{tableKey.hash.name, tableKey.rng.name, ix.key.hash.name, ix.key.rng.name}
+	for i, n := range keys {
+		if n != "" && !slices.Contains(keys[:i], n) {
+			add(n)
+		}
+	}
+	for n := range ix.include {
+		if !slices.Contains(keys[:], n) {
+			add(n)
+		}
+	}
+	return size
+}
+
+// projectionChanged reports whether the attributes ix holds differ
+// between two versions of an item with the same index key.
+func projectionChanged(ix *index, a, b Item) bool {
+	if ix.projection.ProjectionType == ProjectionTypeAll {
+		if len(a) != len(b) {
+			return true
+		}
+		for n, v := range a {
+			if !sameValue(v, b[n]) {
+				return true
+			}
+		}
+		return false
+	}
+	// The keys are equal (the table's by construction, the index's
+	// checked by the caller): only the included attributes can differ.
+	for n := range ix.include {
+		if !sameValue(a[n], b[n]) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameValue reports whether two values, either possibly absent (nil), are
+// the same value of the same type.
+func sameValue(a, b AttributeValue) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Type() == b.Type() && valuesEqual(a, b)
 }
 
 // readUsage is the capacity of reading one item of size bytes (0 when

@@ -75,6 +75,51 @@
 // refreshed every six hours of clock time, as DynamoDB refreshes them;
 // Options.LiveTableStats makes them exact at every call.
 //
+// # Capacity
+//
+// Every operation takes ReturnConsumedCapacity (NONE, TOTAL or INDEXES)
+// and is charged by DynamoDB's rules. A read costs one unit per 4 KB of
+// the whole item (whatever the projection), half a unit when eventually
+// consistent and two when transactional; a missing item costs the
+// minimum. A Query or Scan page costs the total size of what it read,
+// before the filter and the projection, rounded up to 4 KB once per page;
+// items a local index fetches from the table cost one read each on the
+// table. A write costs one unit per KB of the larger of the old and new
+// item, two in a transaction (a ConditionCheck too); a write refused by
+// its condition still costs the existing item's size. Each secondary
+// index a write changes costs one write per entry added, changed or
+// removed, two when its key changes, none when its entry stays the same.
+// Batches charge each item as its own request.
+//
+// A PROVISIONED table and each global secondary index have a token bucket
+// per dimension, filled on the clock at the provisioned rate and holding
+// up to 300 seconds of unused capacity (burst capacity); a new one starts
+// with one second's worth. A request is admitted while its bucket holds
+// anything and then charged what it consumed, so a large item borrows from
+// the next seconds; otherwise it fails with
+// ProvisionedThroughputExceededException and consumes nothing. A write
+// that would change a GSI whose bucket is empty is refused too (GSI
+// back-pressure). BatchGetItem and BatchWriteItem return what found no
+// capacity in UnprocessedKeys and UnprocessedItems and fail only when
+// nothing could be done; a transaction is cancelled with
+// ProvisionedThroughputExceeded reasons. Local indexes share the table's
+// capacity. PAY_PER_REQUEST tables are counted, not limited, unless
+// [CapacityLimits] sets a per-table quota (RequestLimitExceeded).
+// Throughput may be decreased 4 times a UTC day and then once an hour
+// after the last decrease, and a table may switch to PAY_PER_REQUEST 4
+// times in 24 hours. [DB.UpdateTableAutoScaling] sets target tracking
+// auto scaling, evaluated every minute of clock time: two minutes above
+// the target utilization scale out to what was consumed over the target,
+// fifteen minutes more than 20 points below it scale in, within the
+// minimum, the maximum and the decrease budget.
+//
+// [DB.TableUsage] reports the units consumed and throttled per table and
+// index, and [DB.Bill] prices them with DynamoDB's published us-east-1
+// prices ([DefaultPrices], overridable in [CapacityOptions]): request units
+// of on-demand tables, capacity-hours of provisioned tables and indexes,
+// storage in GB-months (items and index entries with 100 bytes of overhead
+// each) per table class, less the free tier.
+//
 // # Errors
 //
 // Errors are [*Error] values with DynamoDB's code, message and HTTP
@@ -83,8 +128,10 @@
 //
 // # Not yet modelled
 //
-// Batch and transaction operations, capacity accounting and throttling,
-// TTL, streams, PartiQL, backups and global tables are not implemented yet,
-// nor are the legacy parameters (Expected, AttributesToGet, KeyConditions,
-// QueryFilter, ScanFilter, AttributeUpdates) that expressions replaced.
+// Capacity is one bucket per table and index: partitions, adaptive
+// capacity, warm throughput, reserved capacity and on-demand's scaling
+// from the previous peak are not modelled. TTL, streams, PartiQL, backups
+// and global tables are not implemented yet, nor are the legacy
+// parameters (Expected, AttributesToGet, KeyConditions, QueryFilter,
+// ScanFilter, AttributeUpdates) that expressions replaced.
 package dynamo

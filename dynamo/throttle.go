@@ -217,14 +217,23 @@ func (db *DB) capacityOf(t *table) *tableCapacity {
 
 // sync accrues provisioned capacity and storage up to now at the values
 // last seen, then takes in the table's current billing mode, class,
-// throughput and size. It notices changes made by UpdateTable or
-// DeleteTable at its next call. The caller holds t.mu and tc.mu.
+// throughput and size. It notices changes made by UpdateTable at its next
+// call; a table found deleted is metered up to the previous call, so
+// DeleteTable calls noteCapacityChange before it marks the table. The
+// caller holds t.mu and tc.mu.
 func (tc *tableCapacity) sync(db *DB, t *table, now time.Time) {
-	if tc.billing == "" && !tc.deleted {
+	if !tc.deleted && t.status == TableStatusDeleting {
+		// Deleted since the last sync: metered until then.
+		tc.deleted = true
+	}
+	if tc.deleted {
+		return
+	}
+	if tc.billing == "" {
 		// First sight of the table: it has been as it is since creation.
 		tc.observe(db, t, tc.created)
 	}
-	if now.After(tc.synced) && !tc.deleted {
+	if now.After(tc.synced) {
 		secs := now.Sub(tc.synced).Seconds()
 		q := tc.quantities(tc.class)
 		if tc.billing == BillingModeProvisioned {
@@ -237,16 +246,7 @@ func (tc *tableCapacity) sync(db *DB, t *table, now time.Time) {
 			q.writeCapacityUnitSeconds += w * secs
 		}
 		q.storageByteSeconds += float64(tc.storage) * secs
-	}
-	if now.After(tc.synced) {
 		tc.synced = now
-	}
-	if tc.deleted {
-		return
-	}
-	if t.status == TableStatusDeleting {
-		tc.deleted = true
-		return
 	}
 	tc.observe(db, t, now)
 }
@@ -516,9 +516,11 @@ func (tc *tableCapacity) nextSwitch(now time.Time, l CapacityLimits) (time.Time,
 	return recent[len(recent)-l.SwitchesToOnDemandPerDay].Add(24 * time.Hour), false
 }
 
-// noteCapacityChange brings t's capacity state up to date at once, so that
-// a change UpdateTable or DeleteTable just made is metered from this
-// instant. The caller holds t.mu.
+// noteCapacityChange brings t's capacity state up to date at once:
+// UpdateTable calls it after applying a change, so that the change is
+// metered from this instant, and DeleteTable before marking the table
+// deleted, so that the table is metered until this instant. The caller
+// holds t.mu.
 func (db *DB) noteCapacityChange(t *table) {
 	tc := db.capacityOf(t)
 	tc.mu.Lock()
