@@ -37,13 +37,15 @@ var (
 	// ErrThrottling is ThrottlingException: the request rate is too high
 	// for a control-plane operation. SDKs retry it with backoff.
 	ErrThrottling = awserr.New("ThrottlingException", 400, "")
-	// ErrProvisionedThroughputExceeded is
-	// ProvisionedThroughputExceededException: a table or index used more
-	// than its provisioned capacity. SDKs retry it with backoff.
-	ErrProvisionedThroughputExceeded = awserr.New("ProvisionedThroughputExceededException", 400, "")
-	// ErrRequestLimitExceeded is RequestLimitExceeded: the account's
-	// throughput quota is exceeded. SDKs retry it with backoff.
-	ErrRequestLimitExceeded = awserr.New("RequestLimitExceeded", 400, "")
+	// ErrProvisionedThroughputExceeded is dynamo's
+	// ProvisionedThroughputExceededException, here for [Options].Inject:
+	// a table or index used more than its provisioned capacity. SDKs retry
+	// it with backoff.
+	ErrProvisionedThroughputExceeded = dynamo.ErrProvisionedThroughputExceeded
+	// ErrRequestLimitExceeded is dynamo's RequestLimitExceeded, here for
+	// [Options].Inject: the account's throughput quota is exceeded. SDKs
+	// retry it with backoff.
+	ErrRequestLimitExceeded = dynamo.ErrRequestLimitExceeded
 	// ErrServiceUnavailable is ServiceUnavailable (HTTP 503). SDKs retry it.
 	ErrServiceUnavailable = awserr.New("ServiceUnavailable", 503, "")
 )
