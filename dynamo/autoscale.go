@@ -15,14 +15,14 @@ import (
 // points below it scale in. The new capacity is what the last minute
 // consumed divided by the target, kept between the minimum and maximum.
 const (
-	autoScaleInterval       = time.Minute
-	autoScaleOutPeriods     = 2
-	autoScaleInPeriods      = 15
-	autoScaleInMargin       = 20.0 // percentage points below the target
-	autoScaleMinTarget      = 20.0
-	autoScaleMaxTarget      = 90.0
-	autoScaleDefaultPolicy  = "DynamoDBTargetTrackingScalingPolicy"
-	autoScaleMaxCapacityCap = 40_000
+	autoScaleInterval      = time.Minute
+	autoScaleOutPeriods    = 2
+	autoScaleInPeriods     = 15
+	autoScaleInMargin      = 20.0 // percentage points below the target
+	autoScaleMinTarget     = 20.0
+	autoScaleMaxTarget     = 90.0
+	autoScaleDefaultPolicy = "DynamoDBTargetTrackingScalingPolicy"
+	autoScaleMaxUnits      = 40_000
 )
 
 // AutoScalingSettingsUpdate sets (or with AutoScalingDisabled removes) the
@@ -154,11 +154,11 @@ func validateAutoScaling(field string, u *AutoScalingSettingsUpdate) (*autoScale
 	if u.AutoScalingDisabled {
 		return nil, nil
 	}
-	if u.MinimumUnits < 1 || u.MinimumUnits > autoScaleMaxCapacityCap {
-		return nil, ErrValidation.Newf("1 validation error detected: Value '%d' at '%s.minimumUnits' failed to satisfy constraint: Member must have value between 1 and %d", u.MinimumUnits, field, autoScaleMaxCapacityCap)
+	if u.MinimumUnits < 1 || u.MinimumUnits > autoScaleMaxUnits {
+		return nil, ErrValidation.Newf("1 validation error detected: Value '%d' at '%s.minimumUnits' failed to satisfy constraint: Member must have value between 1 and %d", u.MinimumUnits, field, autoScaleMaxUnits)
 	}
-	if u.MaximumUnits < 1 || u.MaximumUnits > autoScaleMaxCapacityCap {
-		return nil, ErrValidation.Newf("1 validation error detected: Value '%d' at '%s.maximumUnits' failed to satisfy constraint: Member must have value between 1 and %d", u.MaximumUnits, field, autoScaleMaxCapacityCap)
+	if u.MaximumUnits < 1 || u.MaximumUnits > autoScaleMaxUnits {
+		return nil, ErrValidation.Newf("1 validation error detected: Value '%d' at '%s.maximumUnits' failed to satisfy constraint: Member must have value between 1 and %d", u.MaximumUnits, field, autoScaleMaxUnits)
 	}
 	if u.MinimumUnits > u.MaximumUnits {
 		return nil, ErrValidation.Newf("Minimum capacity %d cannot be greater than maximum capacity %d", u.MinimumUnits, u.MaximumUnits)

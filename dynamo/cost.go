@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -125,7 +126,7 @@ type Bill struct {
 	// Start and End are the period metered.
 	Start, End time.Time
 	// Tables has one entry per table and table class, deleted tables
-	// included, in creation order.
+	// included, by creation time and then name.
 	Tables []TableBill
 	// Gross is the sum of the tables' costs; FreeTier what the free tier
 	// takes off it; Total what is left to pay.
@@ -174,6 +175,12 @@ func (db *DB) Bill(ctx context.Context) (*Bill, error) {
 	s.mu.Lock()
 	tcs := append([]*tableCapacity(nil), s.order...)
 	s.mu.Unlock()
+	slices.SortStableFunc(tcs, func(a, b *tableCapacity) int {
+		if c := a.created.Compare(b.created); c != 0 {
+			return c
+		}
+		return compareStrings(a.name, b.name)
+	})
 
 	b := &Bill{End: now, Start: now}
 	var freeStorage, freeRead, freeWrite float64 // STANDARD quantities

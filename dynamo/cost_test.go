@@ -60,17 +60,17 @@ func TestBill_KnownWorkloadByHand(t *testing.T) {
 		End:   testEpoch.Add(730 * time.Hour),
 		Tables: []TableBill{
 			{
+				TableName: "archive", TableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/archive", TableClass: TableClassStandardInfrequentAccess,
+				ReadCapacityUnitHours: 110 * 730, WriteCapacityUnitHours: 60 * 730,
+				ReadCapacityCost: 110 * 730 * 0.00016, WriteCapacityCost: 60 * 730 * 0.00081,
+				Total: 110*730*0.00016 + 60*730*0.00081,
+			},
+			{
 				TableName: "orders", TableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/orders", TableClass: TableClassStandard,
 				WriteRequestUnits: 3000, ReadRequestUnits: 2000*0.5 + 500,
 				WriteRequestCost: 3000.0 / 1e6 * 0.625, ReadRequestCost: 1500.0 / 1e6 * 0.125,
 				StorageGBMonths: storageGBMonths, StorageCost: storageGBMonths * 0.25,
 				Total: 3000.0/1e6*0.625 + 1500.0/1e6*0.125 + storageGBMonths*0.25,
-			},
-			{
-				TableName: "archive", TableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/archive", TableClass: TableClassStandardInfrequentAccess,
-				ReadCapacityUnitHours: 110 * 730, WriteCapacityUnitHours: 60 * 730,
-				ReadCapacityCost: 110 * 730 * 0.00016, WriteCapacityCost: 60 * 730 * 0.00081,
-				Total: 110*730*0.00016 + 60*730*0.00081,
 			},
 			{
 				TableName: "tiny", TableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/tiny", TableClass: TableClassStandard,
@@ -161,5 +161,24 @@ func TestBill_PricesAreOverridable(t *testing.T) {
 	}
 	if DefaultPrices().Standard.WriteRequestUnit != 0.625 {
 		t.Fatal("overriding a copy changed the defaults")
+	}
+}
+
+func TestMeter_Errors(t *testing.T) {
+	db, _ := newTestDB(t)
+	ctx := context.Background()
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err := db.TableUsage(ctx, "missing")
+	wantCode(t, err, "ResourceNotFoundException", "Requested resource not found")
+	if _, err := db.TableUsage(cancelled, "missing"); err != context.Canceled {
+		t.Fatalf("TableUsage with a cancelled context: %v", err)
+	}
+	if _, err := db.Bill(cancelled); err != context.Canceled {
+		t.Fatalf("Bill with a cancelled context: %v", err)
+	}
+	bill, err := db.Bill(ctx)
+	if err != nil || len(bill.Tables) != 0 || bill.Total != 0 {
+		t.Fatalf("bill of an empty DB: %+v, %v", bill, err)
 	}
 }

@@ -176,7 +176,7 @@ type tableCapacity struct {
 }
 
 // capacityState is the capacity state of a DB: one entry per table ever
-// created, in creation order.
+// metered, deleted ones included, in the order first seen.
 type capacityState struct {
 	mu     sync.Mutex
 	tables map[*table]*tableCapacity

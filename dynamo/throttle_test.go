@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -405,5 +407,52 @@ func TestCapacityLimits_UpdateTableChecks(t *testing.T) {
 	c.Advance(16 * time.Hour)
 	if err := check(BillingModePayPerRequest, nil); err != nil {
 		t.Fatalf("24 hours after the first switch: %v", err)
+	}
+}
+
+// TestThrottle_ConcurrentRequestsNeverOverspend races writers and readers
+// against one second of capacity: exactly that much is admitted.
+func TestThrottle_ConcurrentRequestsNeverOverspend(t *testing.T) {
+	db, _ := newTestDB(t)
+	compositeTable(t, db, provisioned(50, 100))
+	put(t, db, Item{"pk": S("r"), "sk": N("0")})
+	var writes, reads atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(2)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				err := putErr(db, Item{"pk": S(fmt.Sprint("w", w)), "sk": N(fmt.Sprint(i))})
+				switch {
+				case err == nil:
+					writes.Add(1)
+				case !errors.Is(err, ErrProvisionedThroughputExceeded):
+					t.Error(err)
+					return
+				}
+			}
+		}(w)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				_, err := db.GetItem(context.Background(), &GetItemInput{TableName: "orders", Key: Item{"pk": S("r"), "sk": N("0")}})
+				switch {
+				case err == nil:
+					reads.Add(1)
+				case !errors.Is(err, ErrProvisionedThroughputExceeded):
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if writes.Load() != 99 || reads.Load() != 100 {
+		t.Fatalf("%d writes and %d reads admitted, want 99 (100 WCU less the first put) and 100 (50 RCU at half a unit)", writes.Load(), reads.Load())
+	}
+	u := metered(t, db, "orders")
+	if u.ConsumedWriteCapacityUnits != 100 || u.ConsumedReadCapacityUnits != 50 || u.WriteThrottleEvents != 400-99 || u.ReadThrottleEvents != 400-100 {
+		t.Fatalf("usage %+v", u)
 	}
 }
