@@ -230,3 +230,26 @@ func TestAutoScaling_CloseStopsTheTimer(t *testing.T) {
 	}
 	c.Advance(time.Hour)
 }
+
+func TestAutoScaling_ScaleInWaitsForTheDecreaseBudget(t *testing.T) {
+	db, c := newTestDB(t)
+	compositeTable(t, db, provisioned(5, 100))
+	for i := int64(1); i <= 4; i++ { // the day's four free decreases, at minutes 0 to 3
+		updateTable(t, db, &UpdateTableInput{TableName: "orders", ProvisionedThroughput: &ProvisionedThroughput{5, 100 - i}})
+		c.Advance(time.Minute)
+	}
+	if _, err := db.UpdateTableAutoScaling(context.Background(), &UpdateTableAutoScalingInput{TableName: "orders",
+		ProvisionedWriteCapacityAutoScalingUpdate: targetTracking(5, 100, 70)}); err != nil {
+		t.Fatal(err)
+	}
+	// Idle from minute 4: scale-in is due at minute 19 but the next
+	// decrease is allowed only an hour after the last, at minute 63.
+	c.Advance(58 * time.Minute)
+	if got := writeCapacity(t, db); got != 96 {
+		t.Fatalf("WCU at minute 62 = %d, want 96 (no decrease allowed yet)", got)
+	}
+	c.Advance(time.Minute)
+	if got := writeCapacity(t, db); got != 5 {
+		t.Fatalf("WCU at minute 63 = %d, want 5", got)
+	}
+}
