@@ -32,13 +32,13 @@ type KinesisOptions struct {
 // Kinesis Data Streams Developer Guide.
 const (
 	kinesisIteratorLifetime = 5 * time.Minute
-	kinesisMinRetention     = 24            // hours
-	kinesisMaxRetention     = 365 * 24      // hours: one year
-	kinesisMaxShards        = 500           // shards per stream (the account quota in most regions)
-	kinesisMaxGetRecords    = 10000         // records per GetRecords
-	kinesisMaxGetBytes      = 10 << 20      // bytes per GetRecords
-	kinesisSequenceDigits   = 56            // sequence numbers are 56 digits
-	kinesisSequencePrefix   = "49"          // …and start as Kinesis's do
+	kinesisMinRetention     = 24              // hours
+	kinesisMaxRetention     = 365 * 24        // hours: one year
+	kinesisMaxShards        = 500             // shards per stream (the account quota in most regions)
+	kinesisMaxGetRecords    = 10000           // records per GetRecords
+	kinesisMaxGetBytes      = 10 << 20        // bytes per GetRecords
+	kinesisSequenceDigits   = 56              // sequence numbers are 56 digits
+	kinesisSequencePrefix   = "49"            // …and start as Kinesis's do
 	kinesisShardIDLayout    = "shardId-%012d" // shardId-000000000000
 )
 

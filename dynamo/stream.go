@@ -202,7 +202,8 @@ type streamEvent struct {
 	seq      uint64
 	at       time.Time
 	op       OperationType
-	old, new Item
+	old, new Item // as the view type asks
+	keys     Item // when neither image is kept
 	size     int64
 	ttl      bool
 }
@@ -358,17 +359,34 @@ func (s *stream) append(now time.Time, op OperationType, old, new Item, ttl bool
 		return
 	}
 	s.seq++
-	ev := streamEvent{seq: s.seq, at: now, op: op, old: old, new: new, ttl: ttl}
-	ev.size = int64(itemSize(s.key.keyOf(firstItem(new, old))))
+	ev := streamEvent{seq: s.seq, at: now, op: op, ttl: ttl}
+	item := firstItem(new, old)
+	ev.size = int64(s.keysSize(item))
+	// Only the images the view type shows are kept, so that a KEYS_ONLY
+	// stream does not hold a day of old item versions in memory.
 	if s.viewType == StreamViewTypeNewImage || s.viewType == StreamViewTypeNewAndOldImages {
+		ev.new = new
 		ev.size += int64(itemSize(new))
 	}
 	if s.viewType == StreamViewTypeOldImage || s.viewType == StreamViewTypeNewAndOldImages {
+		ev.old = old
 		ev.size += int64(itemSize(old))
+	}
+	if ev.new == nil && ev.old == nil {
+		ev.keys = s.key.keyOf(item)
 	}
 	sh.events = append(sh.events, ev)
 	sh.last = s.seq
 	s.wake()
+}
+
+// keysSize is the size of an item's key attributes.
+func (s *stream) keysSize(item Item) int {
+	n := len(s.key.hash.name) + valueSize(item[s.key.hash.name])
+	if s.key.hasRange() {
+		n += len(s.key.rng.name) + valueSize(item[s.key.rng.name])
+	}
+	return n
 }
 
 func firstItem(a, b Item) Item {
@@ -390,7 +408,7 @@ func (s *stream) record(ev *streamEvent) Record {
 		EventSourceARN: s.arn,
 		Dynamodb: StreamRecord{
 			ApproximateCreationDateTime: ev.at.Truncate(time.Second),
-			Keys:                        copyItem(s.key.keyOf(firstItem(ev.new, ev.old))),
+			Keys:                        copyItem(s.key.keyOf(firstItem(firstItem(ev.new, ev.old), ev.keys))),
 			SequenceNumber:              formatSequence(ev.seq),
 			SizeBytes:                   ev.size,
 			StreamViewType:              s.viewType,
