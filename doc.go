@@ -10,8 +10,23 @@
 //     execution environments, versions, asynchronous delivery and cost.
 //   - [github.com/minicloud/minicloud/stepfn]: Step Functions: the Amazon
 //     States Language, executions and their history.
+//   - [github.com/minicloud/minicloud/dynamo/wire]: DynamoDB's JSON wire
+//     protocol as an http.Handler, for aws-sdk-go-v2 and the AWS CLI; the
+//     command cmd/minicloud serves it on a local endpoint.
 //   - [github.com/minicloud/minicloud/clock]: the one time source they all
 //     share, real by default and stepped by hand in tests.
+//
+// [New] wires one simulated account: its services share one clock and know
+// each other where AWS connects them (a Step Functions Task whose Resource
+// is a Lambda function ARN invokes the account's function), and
+// [Cloud.Handler] serves their wire protocols on one endpoint. [NewTest]
+// gives each test its own account on a manual clock, closed when the test
+// ends:
+//
+//	func TestCheckout(t *testing.T) {
+//		cloud, clk := minicloud.NewTest(t)
+//		// cloud.Dynamo, cloud.Lambda, cloud.StepFunctions; clk.Advance(…)
+//	}
 //
 // # Three ways to use it
 //

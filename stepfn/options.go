@@ -27,6 +27,10 @@ type Options struct {
 	// Limits overrides Step Functions quotas; zero fields keep AWS's
 	// defaults.
 	Limits Limits
+	// Resolve, when set, finds the resource of a Task whose ARN was not
+	// registered with RegisterResource: minicloud.New uses it so that a
+	// Task finds the account's Lambda functions by ARN.
+	Resolve func(arn string) (Resource, bool)
 }
 
 // Limits holds Step Functions quotas. A zero field means AWS's default,

@@ -49,6 +49,7 @@ type Service struct {
 	machines  map[string]*machine
 	execs     map[string]*execution
 	resources map[string]Resource
+	resolve   func(arn string) (Resource, bool)
 	closed    []*execution // closed executions, oldest first
 	open      int
 	shut      bool
@@ -83,6 +84,7 @@ func New(opts Options) *Service {
 		machines:  map[string]*machine{},
 		execs:     map[string]*execution{},
 		resources: map[string]Resource{},
+		resolve:   opts.Resolve,
 	}
 	if s.region == "" {
 		s.region = "us-east-1"
@@ -128,11 +130,14 @@ func (s *Service) RegisterResource(arn string, r Resource) {
 	s.resources[arn] = r
 }
 
-// resource finds a registered resource.
+// resource finds a registered resource, or asks Options.Resolve.
 func (s *Service) resource(arn string) (Resource, bool) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	r, ok := s.resources[arn]
+	s.mu.Unlock()
+	if !ok && s.resolve != nil {
+		return s.resolve(arn)
+	}
 	return r, ok
 }
 

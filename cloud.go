@@ -1,0 +1,112 @@
+package minicloud
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/minicloud/minicloud/clock"
+	"github.com/minicloud/minicloud/dynamo"
+	"github.com/minicloud/minicloud/dynamo/wire"
+	"github.com/minicloud/minicloud/lambda"
+	"github.com/minicloud/minicloud/stepfn"
+)
+
+// Options configures a simulated account. The zero value is account
+// 123456789012 in us-east-1 on the real clock.
+type Options struct {
+	// Clock is the one time source every service of the account shares.
+	// Nil means clock.Real().
+	Clock clock.Clock
+	// Region is the account's region. Default "us-east-1".
+	Region string
+	// AccountID is the account in every ARN. Default "123456789012".
+	AccountID string
+	// Seed seeds every service's random source (request IDs, table IDs,
+	// jitter), so that a run on a manual clock is reproducible. Zero means
+	// seed 1.
+	Seed uint64
+	// Logger receives Lambda's function logs; nil discards them.
+	Logger *slog.Logger
+}
+
+// Cloud is one simulated AWS account: its services share one clock and
+// know each other where AWS connects them (a Step Functions Task whose
+// Resource is a Lambda function ARN invokes the account's function).
+type Cloud struct {
+	// Clock is the account's time source.
+	Clock clock.Clock
+	// Region and AccountID name the account in ARNs.
+	Region, AccountID string
+	// Dynamo is the account's DynamoDB.
+	Dynamo *dynamo.DB
+	// Lambda is the account's Lambda.
+	Lambda *lambda.Service
+	// StepFunctions is the account's Step Functions.
+	StepFunctions *stepfn.Service
+
+	handler http.Handler
+}
+
+// New returns a new, empty account.
+func New(opts Options) *Cloud {
+	if opts.Region == "" {
+		opts.Region = "us-east-1"
+	}
+	if opts.AccountID == "" {
+		opts.AccountID = "123456789012"
+	}
+	if opts.Seed == 0 {
+		opts.Seed = 1
+	}
+	c := &Cloud{Clock: clock.Or(opts.Clock), Region: opts.Region, AccountID: opts.AccountID}
+	c.Dynamo = dynamo.New(dynamo.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed})
+	c.Lambda = lambda.New(lambda.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed, Logger: opts.Logger})
+	c.StepFunctions = stepfn.New(stepfn.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Resolve: c.lambdaResource})
+	c.handler = wire.NewHandler(c.Dynamo, wire.Options{})
+	return c
+}
+
+// lambdaResource finds the function of a Lambda ARN of this account, so
+// that a Task state can invoke it.
+func (c *Cloud) lambdaResource(arn string) (stepfn.Resource, bool) {
+	parts := strings.Split(arn, ":")
+	if len(parts) < 7 || len(parts) > 8 || parts[2] != "lambda" || parts[3] != c.Region || parts[4] != c.AccountID || parts[5] != "function" {
+		return nil, false
+	}
+	if _, err := c.Lambda.GetFunction(context.Background(), &lambda.GetFunctionInput{FunctionName: parts[6]}); err != nil {
+		return nil, false
+	}
+	return c.Lambda.Function(arn), true
+}
+
+// Handler serves the account's AWS wire protocols on one endpoint,
+// routing by the X-Amz-Target header: DynamoDB's JSON protocol today.
+func (c *Cloud) Handler() http.Handler { return c.handler }
+
+// Close stops every service's background work.
+func (c *Cloud) Close() error {
+	return errors.Join(c.StepFunctions.Close(), c.Lambda.Close(), c.Dynamo.Close())
+}
+
+// TestEpoch is the instant a test account's manual clock starts at.
+var TestEpoch = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// NewTest returns a fresh account for one test, on a manual clock that
+// starts at TestEpoch, closed when the test ends. Each test gets its own
+// account, so parallel tests never see each other's state.
+func NewTest(t testing.TB) (*Cloud, *clock.Manual) {
+	t.Helper()
+	c := clock.NewManual(TestEpoch)
+	cloud := New(Options{Clock: c})
+	t.Cleanup(func() {
+		if err := cloud.Close(); err != nil {
+			t.Errorf("minicloud: Close: %v", err)
+		}
+	})
+	return cloud, c
+}
