@@ -120,6 +120,77 @@
 // storage in GB-months (items and index entries with 100 bytes of overhead
 // each) per table class, less the free tier.
 //
+// # Streams
+//
+// A table's StreamSpecification (CreateTable, UpdateTable) turns on a
+// DynamoDB stream with one of four view types: KEYS_ONLY, NEW_IMAGE,
+// OLD_IMAGE or NEW_AND_OLD_IMAGES. Every committed change to an item
+// yields exactly one [Record] — INSERT, MODIFY or REMOVE, with the keys,
+// the images the view type asks for, a sequence number and the commit
+// time rounded down to the second — appended under the table's lock, so
+// records are in commit order. A write that leaves the item as it was (a
+// PutItem of the same item, an UpdateItem that sets what is there, a
+// DeleteItem of a missing item) yields none, and so does a write refused
+// by its condition or a cancelled transaction. Records marshal to the JSON
+// that Lambda delivers and events.DynamoDBEventRecord of aws-lambda-go
+// reads.
+//
+// A stream is a chain of shards: one is open at a time and rolls over
+// every four hours of clock time ([StreamOptions]), closing with an
+// ending sequence number and leaving a child whose ParentShardId names
+// it. Records are kept 24 hours; an iterator or sequence number pointing
+// at trimmed records is TrimmedDataAccessException, and closed shards
+// disappear 24 hours after they close. Shard iterators (TRIM_HORIZON,
+// LATEST, AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER) expire after 15
+// minutes (ExpiredIteratorException); each GetRecords returns at most
+// 1,000 records and 1 MB, and the next iterator, none once a closed shard
+// is read to its end. More than two readers on one shard within a second
+// — a reader is the chain of iterators that began with one
+// GetShardIterator — are throttled with LimitExceededException. Disabling
+// the stream, or deleting the table, closes it; it stays readable, and
+// listed by ListStreams, for 24 hours. Enabling it again starts a new
+// stream with a new ARN and label. [StreamSource] gives the same stream to
+// a consumer, such as a Lambda event source mapping, through methods of
+// standard types only, with a channel that signals new records, so that
+// the consumer declares its own interface and never imports this package.
+//
+// # Time to Live
+//
+// UpdateTimeToLive names an attribute holding each item's expiry time, a
+// Number of seconds since the epoch. An item whose time has passed is
+// deleted in the background, on the clock, 48 hours later by default
+// ([TTLOptions] sets the delay, or none for tests): until then reads,
+// queries and scans still return it, as DynamoDB's do for days, so
+// applications check the expiry themselves. Items without the attribute,
+// with another type, or expired more than five years ago are never
+// deleted. A deletion consumes no capacity and appears in the stream as a
+// REMOVE whose userIdentity is {"type":"Service","principalId":
+// "dynamodb.amazonaws.com"}. Deletions run from one clock timer per table,
+// in the order they fall due, so advancing a [clock.Manual] by 48 hours
+// performs every deletion due in that time, in order; Close stops the
+// timers. A table accepts one Time to Live change an hour.
+//
+// # Kinesis Data Streams destination
+//
+// [DB.CreateKinesisStream] creates a Kinesis data stream (1 to 500 shards,
+// records kept 24 hours to one year) and
+// [DB.EnableKinesisStreamingDestination] streams a table's changes to it:
+// one record per change, both images always, partitioned by the item's
+// partition key, with its ApproximateCreationDateTime in milliseconds or
+// microseconds ([KinesisChange]). Any number of consumers read a
+// [KinesisStream] with their own iterators, which expire after five
+// minutes. Delivery is at least once: a change may arrive twice, with the
+// same eventID ([KinesisOptions].DuplicateRate reproduces it), and
+// changes of different items may arrive in another order than they were
+// made, so consumers must be idempotent and order by
+// ApproximateCreationDateTime.
+//
+// # DAX
+//
+// Package dynamo/dax puts a DynamoDB Accelerator cache in front of a DB,
+// behind the same client interface: a write-through item cache and a
+// query cache whose results stay until their TTL.
+//
 // # Errors
 //
 // Errors are [*Error] values with DynamoDB's code, message and HTTP
@@ -130,8 +201,13 @@
 //
 // Capacity is one bucket per table and index: partitions, adaptive
 // capacity, warm throughput, reserved capacity and on-demand's scaling
-// from the previous peak are not modelled. TTL, streams, PartiQL, backups
-// and global tables are not implemented yet, nor are the legacy
-// parameters (Expected, AttributesToGet, KeyConditions, QueryFilter,
-// ScanFilter, AttributeUpdates) that expressions replaced.
+// from the previous peak are not modelled. A stream has one open shard at
+// a time rather than one per partition, its SizeBytes counts the keys and
+// images as item sizes are counted, and streams, Time to Live and Kinesis
+// destinations are ENABLED (or ACTIVE) at once, without the ENABLING
+// interval. Kinesis streams do not reshard and have no per-shard
+// throughput limits. PartiQL, backups and global tables are not
+// implemented yet, nor are the legacy parameters (Expected,
+// AttributesToGet, KeyConditions, QueryFilter, ScanFilter,
+// AttributeUpdates) that expressions replaced.
 package dynamo

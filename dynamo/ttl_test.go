@@ -299,3 +299,28 @@ func TestTTL_RealClockSweeperLeavesNothingBehind(t *testing.T) {
 		}
 	})
 }
+
+func TestTTL_DeletionsConsumeNoWriteCapacity(t *testing.T) {
+	ctx := context.Background()
+	db, c, _ := ttlDB(t, TTLOptions{Immediate: true})
+	mustDo(t, put1(db, expiring("a", testEpoch)))
+	mustDo(t, put1(db, Item{"pk": S("b"), "sk": N("1")}))
+	usage := func() float64 {
+		u, err := db.TableUsage(ctx, "orders")
+		mustDo(t, err)
+		return u.ConsumedWriteCapacityUnits
+	}
+	before := usage()
+	c.Advance(time.Nanosecond)
+	if exists(t, db, "a") {
+		t.Fatal("not deleted")
+	}
+	if after := usage(); after != before {
+		t.Fatalf("a TTL deletion consumed %v write units", after-before)
+	}
+	_, err := db.DeleteItem(ctx, &DeleteItemInput{TableName: "orders", Key: Item{"pk": S("b"), "sk": N("1")}})
+	mustDo(t, err)
+	if usage() == before {
+		t.Fatal("DeleteItem consumed nothing: the check above proves nothing")
+	}
+}
