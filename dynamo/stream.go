@@ -210,13 +210,14 @@ type streamEvent struct {
 
 // newStream starts a stream on table t at now. The caller holds t.mu.
 func newStream(t *table, view StreamViewType, now time.Time) *stream {
-	label := now.UTC().Format(streamLabelLayout)
-	if prev := t.latestStream; prev != nil && prev.label >= label {
-		// A stream re-enabled within the same millisecond gets the next
-		// one, so that every stream of a table has its own ARN.
-		at, _ := time.Parse(streamLabelLayout, prev.label)
-		label = at.Add(time.Millisecond).Format(streamLabelLayout)
+	// A stream enabled within the same millisecond as another of a table
+	// of that name (re-enabled, or the table re-created) takes the next
+	// free millisecond, so that every stream has its own ARN.
+	at := now.UTC().Truncate(time.Millisecond)
+	for t.db.streams.taken(t.arn + "/stream/" + at.Format(streamLabelLayout)) {
+		at = at.Add(time.Millisecond)
 	}
+	label := at.Format(streamLabelLayout)
 	s := &stream{
 		arn:      t.arn + "/stream/" + label,
 		label:    label,
@@ -486,6 +487,14 @@ func (r *streamRegistry) add(s *stream) {
 		r.byARN = map[string]*stream{}
 	}
 	r.byARN[s.arn] = s
+}
+
+// taken reports whether a stream has that ARN, expired or not.
+func (r *streamRegistry) taken(arn string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.byARN[arn]
+	return ok
 }
 
 // get returns the stream with that ARN, or nil once it has expired.

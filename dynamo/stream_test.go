@@ -822,3 +822,27 @@ func TestStreamIterator_RoundTripAndTamper(t *testing.T) {
 		}
 	}
 }
+
+func TestStream_RecreatedTableGetsItsOwnStream(t *testing.T) {
+	ctx := context.Background()
+	db, _, first := streamDB(t, StreamViewTypeKeysOnly)
+	mustDo(t, put1(db, Item{"pk": S("old"), "sk": N("1")}))
+	_, err := db.DeleteTable(ctx, &DeleteTableInput{TableName: "orders"})
+	mustDo(t, err)
+	compositeTable(t, db, func(in *CreateTableInput) {
+		in.StreamSpecification = &StreamSpecification{StreamEnabled: true, StreamViewType: StreamViewTypeKeysOnly}
+	})
+	out, err := db.DescribeTable(ctx, &DescribeTableInput{TableName: "orders"})
+	mustDo(t, err)
+	second := out.Table.LatestStreamArn
+	if second == first {
+		t.Fatalf("the re-created table's stream took the old ARN %s", first)
+	}
+	mustDo(t, put1(db, Item{"pk": S("new"), "sk": N("1")}))
+	if got := readStream(t, db, first); len(got) != 1 || got[0].Dynamodb.Keys["pk"] != S("old") {
+		t.Fatalf("old stream: %+v", got)
+	}
+	if got := readStream(t, db, second); len(got) != 1 || got[0].Dynamodb.Keys["pk"] != S("new") {
+		t.Fatalf("new stream: %+v", got)
+	}
+}
