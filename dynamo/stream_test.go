@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -844,5 +846,67 @@ func TestStream_RecreatedTableGetsItsOwnStream(t *testing.T) {
 	}
 	if got := readStream(t, db, second); len(got) != 1 || got[0].Dynamodb.Keys["pk"] != S("new") {
 		t.Fatalf("new stream: %+v", got)
+	}
+}
+
+// Under concurrent writers, each item's records still follow its commits:
+// every record's OldImage is the NewImage of the one before it.
+func TestStream_ConcurrentWritersKeepEachItemsOrder(t *testing.T) {
+	ctx := context.Background()
+	db, _, arn := streamDB(t, StreamViewTypeNewAndOldImages)
+	const writers, writes, keys = 8, 200, 5
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range writes {
+				_, err := db.UpdateItem(ctx, &UpdateItemInput{TableName: "orders", Key: Item{"pk": S(fmt.Sprint((w + i) % keys)), "sk": N("1")},
+					UpdateExpression: "ADD n :one", ExpressionAttributeValues: map[string]AttributeValue{":one": N("1")}})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	last := map[string]Item{}
+	for i, r := range readStream(t, db, arn) {
+		k := string(r.Dynamodb.Keys["pk"].(S))
+		if !itemsEqual(last[k], r.Dynamodb.OldImage) {
+			t.Fatalf("record %d of %s: OldImage %v after NewImage %v", i, k, r.Dynamodb.OldImage, last[k])
+		}
+		last[k] = r.Dynamodb.NewImage
+	}
+	total := 0
+	for _, it := range last {
+		n, _ := strconv.Atoi(string(it["n"].(N)))
+		total += n
+	}
+	if total != writers*writes {
+		t.Fatalf("the stream adds up to %d increments, want %d", total, writers*writes)
+	}
+}
+
+func TestStream_TransactionAcrossTablesWritesToEachStream(t *testing.T) {
+	ctx := context.Background()
+	db, _, ordersArn := streamDB(t, StreamViewTypeNewImage)
+	out, err := db.CreateTable(ctx, &CreateTableInput{
+		TableName: "audit", AttributeDefinitions: []AttributeDefinition{{"id", "S"}},
+		KeySchema: []KeySchemaElement{{"id", KeyTypeHash}}, BillingMode: BillingModePayPerRequest,
+		StreamSpecification: &StreamSpecification{StreamEnabled: true, StreamViewType: StreamViewTypeKeysOnly},
+	})
+	mustDo(t, err)
+	_, err = db.TransactWriteItems(ctx, &TransactWriteItemsInput{TransactItems: []TransactWriteItem{
+		{Put: &Put{TableName: "orders", Item: Item{"pk": S("a"), "sk": N("1")}}},
+		{Put: &Put{TableName: "audit", Item: Item{"id": S("e1"), "what": S("order a")}}},
+	}})
+	mustDo(t, err)
+	if got := readStream(t, db, ordersArn); len(got) != 1 || got[0].Dynamodb.NewImage == nil {
+		t.Fatalf("orders stream: %+v", got)
+	}
+	if got := readStream(t, db, out.TableDescription.LatestStreamArn); len(got) != 1 || got[0].Dynamodb.Keys["id"] != S("e1") || got[0].Dynamodb.NewImage != nil {
+		t.Fatalf("audit stream: %+v", got)
 	}
 }
