@@ -349,9 +349,10 @@ func (s *stream) changed() <-chan struct{} {
 	return s.notify
 }
 
-// append records one change. The caller holds the table's write lock, so
-// appends are in commit order.
-func (s *stream) append(now time.Time, op OperationType, old, new Item, ttl bool) {
+// append records one change; oldSize and newSize are the items' sizes.
+// The caller holds the table's write lock, so appends are in commit
+// order.
+func (s *stream) append(now time.Time, op OperationType, old, new Item, oldSize, newSize int, ttl bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.advance(now)
@@ -367,11 +368,11 @@ func (s *stream) append(now time.Time, op OperationType, old, new Item, ttl bool
 	// stream does not hold a day of old item versions in memory.
 	if s.viewType == StreamViewTypeNewImage || s.viewType == StreamViewTypeNewAndOldImages {
 		ev.new = new
-		ev.size += int64(itemSize(new))
+		ev.size += int64(newSize)
 	}
 	if s.viewType == StreamViewTypeOldImage || s.viewType == StreamViewTypeNewAndOldImages {
 		ev.old = old
-		ev.size += int64(itemSize(old))
+		ev.size += int64(oldSize)
 	}
 	if ev.new == nil && ev.old == nil {
 		ev.keys = s.key.keyOf(item)

@@ -19,21 +19,23 @@ func (t *table) publish(old, rec *record, byTTL bool) {
 		return
 	}
 	var oldItem, newItem Item
+	var oldSize, newSize int
 	op := OperationTypeModify
 	switch {
 	case old == nil:
-		op, newItem = OperationTypeInsert, rec.item
+		op, newItem, newSize = OperationTypeInsert, rec.item, rec.size
 	case rec == nil:
-		op, oldItem = OperationTypeRemove, old.item
+		op, oldItem, oldSize = OperationTypeRemove, old.item, old.size
 	default:
-		if itemsEqual(old.item, rec.item) {
+		// Items of different sizes differ; only equal sizes are compared.
+		if old.size == rec.size && itemsEqual(old.item, rec.item) {
 			return
 		}
-		oldItem, newItem = old.item, rec.item
+		oldItem, newItem, oldSize, newSize = old.item, rec.item, old.size, rec.size
 	}
 	now := t.db.clock.Now()
 	if t.stream != nil {
-		t.stream.append(now, op, oldItem, newItem, byTTL)
+		t.stream.append(now, op, oldItem, newItem, oldSize, newSize, byTTL)
 	}
 	for _, k := range t.kinesis {
 		k.publish(t, now, op, oldItem, newItem, byTTL)
