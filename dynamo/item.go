@@ -208,25 +208,35 @@ func (t *table) newRecord(item Item, tooBig string) (*record, error) {
 	return &record{key: t.key.encodeKey(item), item: item, size: size}, nil
 }
 
-// PutItem writes a whole item, replacing any item with the same key.
-func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, error) {
+// writeTarget checks what PutItem, UpdateItem and DeleteItem check before
+// anything else, in DynamoDB's order, and returns the table written to.
+func (db *DB) writeTarget(ctx context.Context, tableName, op string, rv ReturnValue, rvf ReturnValuesOnConditionCheckFailure, rcc ReturnConsumedCapacity, allowed ...ReturnValue) (*table, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if in == nil {
-		in = &PutItemInput{}
-	}
-	t, err := db.table(in.TableName)
+	t, err := db.table(tableName)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkReturnValues(in.ReturnValues, "PutItem", ReturnValueAllOld); err != nil {
+	if err := checkReturnValues(rv, op, allowed...); err != nil {
 		return nil, err
 	}
-	if err := checkReturnValuesOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
+	if err := checkReturnValuesOnFailure(rvf); err != nil {
 		return nil, err
 	}
-	if err := checkReturnConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
+	if err := checkReturnConsumedCapacity(rcc); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// PutItem writes a whole item, replacing any item with the same key.
+func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, error) {
+	if in == nil {
+		in = &PutItemInput{}
+	}
+	t, err := db.writeTarget(ctx, in.TableName, "PutItem", in.ReturnValues, in.ReturnValuesOnConditionCheckFailure, in.ReturnConsumedCapacity, ReturnValueAllOld)
+	if err != nil {
 		return nil, err
 	}
 	item, err := cleanItem(in.Item)
@@ -354,23 +364,11 @@ func projectCopy(p *projection, item Item) Item {
 // UpdateItem changes an item's attributes, creating the item when it does
 // not exist.
 func (db *DB) UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemOutput, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
 	if in == nil {
 		in = &UpdateItemInput{}
 	}
-	t, err := db.table(in.TableName)
+	t, err := db.writeTarget(ctx, in.TableName, "UpdateItem", in.ReturnValues, in.ReturnValuesOnConditionCheckFailure, in.ReturnConsumedCapacity, ReturnValueAllOld, ReturnValueUpdatedOld, ReturnValueAllNew, ReturnValueUpdatedNew)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkReturnValues(in.ReturnValues, "UpdateItem", ReturnValueAllOld, ReturnValueUpdatedOld, ReturnValueAllNew, ReturnValueUpdatedNew); err != nil {
-		return nil, err
-	}
-	if err := checkReturnValuesOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
-		return nil, err
-	}
-	if err := checkReturnConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
 	}
 	ec, err := exprParams(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.UpdateExpression != "" || in.ConditionExpression != "")
@@ -472,23 +470,11 @@ func nilIfEmpty(item Item) Item {
 // DeleteItem deletes one item by its key. Deleting an item that does not
 // exist succeeds, unless a condition says otherwise.
 func (db *DB) DeleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemOutput, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
 	if in == nil {
 		in = &DeleteItemInput{}
 	}
-	t, err := db.table(in.TableName)
+	t, err := db.writeTarget(ctx, in.TableName, "DeleteItem", in.ReturnValues, in.ReturnValuesOnConditionCheckFailure, in.ReturnConsumedCapacity, ReturnValueAllOld)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkReturnValues(in.ReturnValues, "DeleteItem", ReturnValueAllOld); err != nil {
-		return nil, err
-	}
-	if err := checkReturnValuesOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
-		return nil, err
-	}
-	if err := checkReturnConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
 	}
 	cond, err := parseWriteCondition(in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues)
