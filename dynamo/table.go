@@ -464,6 +464,7 @@ func (t *table) describe() *TableDescription {
 			ItemCount:      ixCount,
 		})
 	}
+	t.db.throughputStats(t, d)
 	return d
 }
 
@@ -543,6 +544,7 @@ func (db *DB) DeleteTable(ctx context.Context, in *DeleteTableInput) (*DeleteTab
 		return nil, ErrValidation.New("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
 	}
 	delete(db.tables, in.TableName)
+	db.noteCapacityChange(t)
 	t.status = TableStatusDeleting
 	t.retire(db.clock.Now())
 	desc := t.describe()

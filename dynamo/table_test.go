@@ -326,3 +326,36 @@ func TestUpdateTable_Billing(t *testing.T) {
 	_, err = db.UpdateTable(ctx, &UpdateTableInput{TableName: "orders", ProvisionedThroughput: &ProvisionedThroughput{10, 5}})
 	wantCode(t, err, "ValidationException", "The provisioned throughput for the table will not change")
 }
+
+func TestUpdateTable_DecreaseBudgetThroughTheAPI(t *testing.T) {
+	db, c := newTestDB(t)
+	ctx := context.Background()
+	if _, err := db.CreateTable(ctx, &CreateTableInput{TableName: "prov",
+		AttributeDefinitions: []AttributeDefinition{{"pk", "S"}}, KeySchema: []KeySchemaElement{{"pk", KeyTypeHash}},
+		ProvisionedThroughput: &ProvisionedThroughput{100, 100}}); err != nil {
+		t.Fatal(err)
+	}
+	for i := int64(1); i <= 4; i++ {
+		c.Advance(time.Minute)
+		if _, err := db.UpdateTable(ctx, &UpdateTableInput{TableName: "prov", ProvisionedThroughput: &ProvisionedThroughput{100 - i, 100}}); err != nil {
+			t.Fatalf("decrease %d: %v", i, err)
+		}
+	}
+	c.Advance(time.Minute)
+	_, err := db.UpdateTable(ctx, &UpdateTableInput{TableName: "prov", ProvisionedThroughput: &ProvisionedThroughput{50, 100}})
+	wantCode(t, err, "LimitExceededException", "Number of decreases today: 4")
+	d, err := db.DescribeTable(ctx, &DescribeTableInput{TableName: "prov"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pt := d.Table.ProvisionedThroughput; pt.NumberOfDecreasesToday != 4 || pt.ReadCapacityUnits != 96 || pt.LastDecreaseDateTime.IsZero() {
+		t.Fatalf("after four decreases DescribeTable reports %+v", pt)
+	}
+	if _, err := db.UpdateTable(ctx, &UpdateTableInput{TableName: "prov", ProvisionedThroughput: &ProvisionedThroughput{200, 100}}); err != nil {
+		t.Fatalf("increases are not limited: %v", err)
+	}
+	c.Advance(time.Hour)
+	if _, err := db.UpdateTable(ctx, &UpdateTableInput{TableName: "prov", ProvisionedThroughput: &ProvisionedThroughput{50, 100}}); err != nil {
+		t.Fatalf("a decrease an hour after the fourth: %v", err)
+	}
+}

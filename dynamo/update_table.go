@@ -210,6 +210,10 @@ func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTab
 		return nil, err
 	}
 
+	if err := db.checkThroughputUpdate(t, in.BillingMode, in.ProvisionedThroughput, throughputs); err != nil {
+		return nil, err
+	}
+
 	// Validated: apply.
 	now := db.clock.Now()
 	t.setStream(in.StreamSpecification, now)
@@ -237,6 +241,7 @@ func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTab
 		})
 	}
 	t.indexes = indexes
+	db.noteCapacityChange(t)
 	for _, d := range in.AttributeDefinitions {
 		if !slices.ContainsFunc(t.attrDefs, func(a AttributeDefinition) bool { return a.AttributeName == d.AttributeName }) {
 			t.attrDefs = append(t.attrDefs, d)
