@@ -19,6 +19,7 @@ type stop struct {
 var stops = []stop{
 	{"Time is a dependency: clock.Manual", tourClock},
 	{"DynamoDB: exact numbers, conditional writes, Query pages", tourDynamo},
+	{"DynamoDB Streams and Time to Live", tourStreams},
 	{"Lambda: fit, handlers, throttling, cost", tourLambda},
 	{"Step Functions: a week-long workflow in no time", tourStepFunctions},
 }
