@@ -6,8 +6,10 @@
 //	aws dynamodb list-tables --endpoint-url http://127.0.0.1:4566
 //
 // Requests are routed by their X-Amz-Target header: DynamoDB_20120810.*
-// goes to DynamoDB (see package dynamo/wire). Other services join the same
-// address as their wire protocols are written.
+// goes to DynamoDB and DynamoDBStreams_20120810.* to DynamoDB Streams (see
+// package dynamo/wire), so the same --endpoint-url serves "aws dynamodb"
+// and "aws dynamodbstreams". Other services join the same address as
+// their wire protocols are written.
 //
 // Flags:
 //
@@ -119,7 +121,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	dynamoHandler := wire.NewHandler(db, wire.Options{Region: cfg.region, Credentials: cfg.credentials, Logger: logger})
-	var h http.Handler = newRouter(dynamoHandler, map[string]http.Handler{wire.TargetPrefix: dynamoHandler})
+	var h http.Handler = newRouter(dynamoHandler, map[string]http.Handler{
+		wire.TargetPrefix:        dynamoHandler,
+		wire.StreamsTargetPrefix: dynamoHandler, // the Handler serves DynamoDB Streams too
+	})
 	if store != nil {
 		h = store.track(h)
 	}

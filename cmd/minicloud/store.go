@@ -117,6 +117,8 @@ var readOnly = map[string]bool{
 	"DescribeTable": true, "ListTables": true, "GetItem": true, "Query": true, "Scan": true,
 	"BatchGetItem": true, "TransactGetItems": true, "DescribeTimeToLive": true,
 	"ListTagsOfResource": true, "DescribeLimits": true, "DescribeEndpoints": true,
+	// The reads of DynamoDB Streams; stream records are not saved.
+	"ListStreams": true, "DescribeStream": true, "GetShardIterator": true, "GetRecords": true,
 }
 
 // track wraps h so that requests that may change state are recorded, and

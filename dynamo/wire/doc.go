@@ -58,10 +58,14 @@
 // always present in batch responses, as DynamoDB sends them, and a
 // TransactionCanceledException carries its CancellationReasons.
 // StreamSpecification turns a table's stream on and off, and table
-// descriptions carry LatestStreamArn and LatestStreamLabel; the DynamoDB
-// Streams protocol that reads the stream (DynamoDBStreams_20120810.*) is
-// not served yet. ReturnItemCollectionMetrics is accepted and not
-// reported.
+// descriptions carry LatestStreamArn and LatestStreamLabel. The DynamoDB
+// Streams protocol that reads the stream (DynamoDBStreams_20120810.:
+// ListStreams, DescribeStream, GetShardIterator, GetRecords) is served by
+// [StreamsHandler], AWS's separate Streams endpoint, and by Handler too
+// for requests with that X-Amz-Target, so that one endpoint serves both
+// SDK clients; its own errors have the Streams namespace
+// (com.amazonaws.dynamodb.streams.v20120810#ExpiredIteratorException).
+// ReturnItemCollectionMetrics is accepted and not reported.
 //
 // # Malformed requests
 //

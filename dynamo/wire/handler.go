@@ -70,8 +70,10 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// Handler serves DynamoDB's JSON 1.0 protocol for one [dynamo.DB]. It is
-// safe for concurrent use.
+// Handler serves DynamoDB's JSON 1.0 protocol for one [dynamo.DB], and
+// the DynamoDB Streams protocol for requests whose X-Amz-Target starts
+// with [StreamsTargetPrefix] (see [StreamsHandler]). It is safe for
+// concurrent use.
 type Handler struct {
 	db     *dynamo.DB
 	opts   Options
@@ -134,6 +136,10 @@ func (h *Handler) requestID() string {
 // and, when it has a body, x-amz-crc32 (the CRC32 of the body, which the
 // SDKs check).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.Header.Get("X-Amz-Target"), StreamsTargetPrefix) {
+		h.serveStreams(w, r)
+		return
+	}
 	id := h.requestID()
 	w.Header().Set("X-Amzn-Requestid", id)
 	contentType := "application/x-amz-json-1.0"
