@@ -191,6 +191,35 @@
 // behind the same client interface: a write-through item cache and a
 // query cache whose results stay until their TTL.
 //
+// # PartiQL
+//
+// [DB.ExecuteStatement], [DB.BatchExecuteStatement] and
+// [DB.ExecuteTransaction] run DynamoDB's subset of PartiQL by translating
+// each statement into the operations above, as DynamoDB does: a condition
+// means what the same ConditionExpression means, and capacity, limits and
+// errors are the operations'. Names are double-quoted ("Music",
+// "my-table"), strings single-quoted (a quote inside is doubled);
+// literals are numbers, TRUE, FALSE, NULL, lists [...], maps {'k': v} and
+// string or number sets <<...>>; ? is a parameter taken from Parameters in
+// order.
+//
+// SELECT reads a table or "table"."index". When every way its WHERE can
+// hold fixes the partition key with = (or IN, or an OR of such), it runs
+// one Query per partition key value, at most 50, using the first sort key
+// condition of each as its key condition and the rest as the filter;
+// otherwise it Scans the whole table or index, which DynamoDB allows
+// unless the caller's IAM policy denies it ([WithFullTableScansDenied]).
+// Limit counts items read before the filter, a page stops at 1 MB and
+// reads at most 10 partitions, and NextToken continues it. INSERT puts an
+// item that must not exist (DuplicateItemException); UPDATE (SET, REMOVE,
+// set_add, set_delete, list_append, if_not_exists, + and -) changes an
+// item that must exist; DELETE deletes one. Both name the full primary key
+// with = in their WHERE, whose other terms are the write's condition, and
+// may return the item with RETURNING. A batch is up to 25 reads of one item
+// each or 25 writes, each succeeding or failing on its own; a transaction
+// is up to 100 reads or 100 writes (EXISTS(SELECT ...) checks a condition)
+// that all happen or none does.
+//
 // # Errors
 //
 // Errors are [*Error] values with DynamoDB's code, message and HTTP
@@ -206,8 +235,9 @@
 // images as item sizes are counted, and streams, Time to Live and Kinesis
 // destinations are ENABLED (or ACTIVE) at once, without the ENABLING
 // interval. Kinesis streams do not reshard and have no per-shard
-// throughput limits. PartiQL, backups and global tables are not
-// implemented yet, nor are the legacy parameters (Expected,
-// AttributesToGet, KeyConditions, QueryFilter, ScanFilter,
-// AttributeUpdates) that expressions replaced.
+// throughput limits. PartiQL's error messages follow DynamoDB's where
+// they are known, but syntax errors name a coarser cause than DynamoDB's
+// parser does. Backups and global tables are not implemented yet, nor are
+// the legacy parameters (Expected, AttributesToGet, KeyConditions,
+// QueryFilter, ScanFilter, AttributeUpdates) that expressions replaced.
 package dynamo
