@@ -72,7 +72,9 @@ type BatchExecuteStatementOutput struct {
 	// ConsumedCapacity has one entry per table, in the order the
 	// statements first name them, when the request asked for it: each
 	// statement is charged as its own GetItem, PutItem, UpdateItem or
-	// DeleteItem.
+	// DeleteItem. A statement that failed is charged what DynamoDB charges
+	// (a refused conditional write costs the item's size) but, as its
+	// operation reports nothing, is left out of this report.
 	ConsumedCapacity []ConsumedCapacity
 }
 

@@ -29,6 +29,10 @@ var operations = map[string]operation{
 
 	"UpdateTimeToLive":   newOp(decodeUpdateTimeToLive, (*dynamo.DB).UpdateTimeToLive, encodeUpdateTimeToLive),
 	"DescribeTimeToLive": newOp(decodeDescribeTimeToLive, (*dynamo.DB).DescribeTimeToLive, encodeDescribeTimeToLive),
+
+	"ExecuteStatement":      newOp(decodeExecuteStatement, (*dynamo.DB).ExecuteStatement, encodeExecuteStatement),
+	"BatchExecuteStatement": newOp(decodeBatchExecuteStatement, (*dynamo.DB).BatchExecuteStatement, encodeBatchExecuteStatement),
+	"ExecuteTransaction":    newOp(decodeExecuteTransaction, (*dynamo.DB).ExecuteTransaction, encodeExecuteTransaction),
 }
 
 // errorExtras writes the members an error carries beyond its type and
