@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/minicloud/minicloud"
 	"github.com/minicloud/minicloud/dynamo"
 	"github.com/minicloud/minicloud/dynamo/wire"
 )
@@ -40,8 +41,11 @@ func benchItem() (dynamo.Item, map[string]types.AttributeValue) {
 }
 
 // benchSetup returns a DB with the table "bench" holding benchItem, its
-// wire handler, and an SDK client reaching that handler over loopback HTTP.
-func benchSetup(b *testing.B) (*dynamo.DB, *wire.Handler, *dynamodb.Client) {
+// wire handler, an SDK client reaching that handler over loopback HTTP,
+// and one whose transport is minicloud.Transport, which calls the handler
+// in the caller's goroutine: the SDK's whole client stack (serialization,
+// signing, retries, deserialization) without the socket.
+func benchSetup(b *testing.B) (*dynamo.DB, *wire.Handler, *dynamodb.Client, *dynamodb.Client) {
 	ctx := context.Background()
 	db := dynamo.New(dynamo.Options{})
 	b.Cleanup(func() { db.Close() })
@@ -61,26 +65,32 @@ func benchSetup(b *testing.B) (*dynamo.DB, *wire.Handler, *dynamodb.Client) {
 	h := wire.NewHandler(db, wire.Options{})
 	srv := httptest.NewServer(h)
 	b.Cleanup(srv.Close)
-	return db, h, clientFor(srv, srv.Client().Transport, testKeyID, testSecret)
+	return db, h, clientFor(srv, srv.Client().Transport, testKeyID, testSecret), clientFor(srv, &minicloud.Transport{Handler: h}, testKeyID, testSecret)
 }
 
-// BenchmarkGetItem reads one item three ways: through the SDK over
+// BenchmarkGetItem reads one item four ways: through the SDK over
 // loopback HTTP (what a user's production code costs against minicloud),
-// through the wire handler alone (JSON decode and encode, no network, no
-// SDK), and on the in-process API.
+// through the SDK with a transport that calls the handler directly (the
+// SDK and the protocol without the socket), through the wire handler
+// alone (JSON decode and encode, no SDK), and on the in-process API.
 func BenchmarkGetItem(b *testing.B) {
 	ctx := context.Background()
-	db, h, c := benchSetup(b)
-	b.Run("sdk-http", func(b *testing.B) {
-		b.ReportAllocs()
-		in := &dynamodb.GetItemInput{TableName: aws.String("bench"), Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "user#00042"}}}
-		for b.Loop() {
-			out, err := c.GetItem(ctx, in)
-			if err != nil || out.Item == nil {
-				b.Fatal(err)
+	db, h, c, direct := benchSetup(b)
+	in := &dynamodb.GetItemInput{TableName: aws.String("bench"), Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "user#00042"}}}
+	for _, sdk := range []struct {
+		name string
+		c    *dynamodb.Client
+	}{{"sdk-http", c}, {"sdk-direct", direct}} {
+		b.Run(sdk.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				out, err := sdk.c.GetItem(ctx, in)
+				if err != nil || out.Item == nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
+		})
+	}
 	b.Run("wire-handler", func(b *testing.B) {
 		b.ReportAllocs()
 		const body = `{"TableName":"bench","Key":{"pk":{"S":"user#00042"}}}`
@@ -103,20 +113,25 @@ func BenchmarkGetItem(b *testing.B) {
 	})
 }
 
-// BenchmarkPutItem writes one item the same three ways.
+// BenchmarkPutItem writes one item the same four ways.
 func BenchmarkPutItem(b *testing.B) {
 	ctx := context.Background()
-	db, h, c := benchSetup(b)
-	native, sdk := benchItem()
-	b.Run("sdk-http", func(b *testing.B) {
-		b.ReportAllocs()
-		in := &dynamodb.PutItemInput{TableName: aws.String("bench"), Item: sdk}
-		for b.Loop() {
-			if _, err := c.PutItem(ctx, in); err != nil {
-				b.Fatal(err)
+	db, h, c, direct := benchSetup(b)
+	native, item := benchItem()
+	in := &dynamodb.PutItemInput{TableName: aws.String("bench"), Item: item}
+	for _, sdk := range []struct {
+		name string
+		c    *dynamodb.Client
+	}{{"sdk-http", c}, {"sdk-direct", direct}} {
+		b.Run(sdk.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := sdk.c.PutItem(ctx, in); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
+		})
+	}
 	b.Run("wire-handler", func(b *testing.B) {
 		b.ReportAllocs()
 		body, err := wire.MarshalItem(native)

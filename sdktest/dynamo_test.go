@@ -84,12 +84,17 @@ func newClient(t testing.TB, db *dynamo.DB, opts wire.Options, keyID, secret str
 // clientFor returns an SDK client for srv that sends its requests through
 // transport.
 func clientFor(srv *httptest.Server, transport http.RoundTripper, keyID, secret string) *dynamodb.Client {
-	// The configuration is built by hand rather than by
-	// config.LoadDefaultConfig, which reads the process's environment and
-	// ~/.aws (AWS_PROFILE, AWS_CA_BUNDLE, ...): a test must not depend on
-	// either. What is left is what production code sets for a local
-	// endpoint: a region, static credentials and a BaseEndpoint.
-	cfg := aws.Config{
+	return dynamodb.NewFromConfig(sdkConfig(transport, keyID, secret), func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(srv.URL) })
+}
+
+// sdkConfig is the configuration every client of these tests shares. It
+// is built by hand rather than by config.LoadDefaultConfig, which reads
+// the process's environment and ~/.aws (AWS_PROFILE, AWS_CA_BUNDLE, ...):
+// a test must not depend on either. What is left is what production code
+// sets for a local endpoint: a region, static credentials and (per
+// client) a BaseEndpoint. Retries do not wait.
+func sdkConfig(transport http.RoundTripper, keyID, secret string) aws.Config {
+	return aws.Config{
 		Region:      "us-east-1",
 		Credentials: credentials.NewStaticCredentialsProvider(keyID, secret, ""),
 		HTTPClient:  &http.Client{Transport: transport},
@@ -97,7 +102,6 @@ func clientFor(srv *httptest.Server, transport http.RoundTripper, keyID, secret 
 			return retry.NewStandard(func(o *retry.StandardOptions) { o.Backoff = noBackoff{} })
 		},
 	}
-	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(srv.URL) })
 }
 
 // start returns a fresh DB and an SDK client for it.

@@ -22,7 +22,7 @@ const StreamsTargetPrefix = "DynamoDBStreams_20120810."
 // X-Amz-Target to its wire form.
 var streamsOperations = map[string]operation{
 	"ListStreams":      newOp(decodeListStreams, (*dynamo.DB).ListStreams, encodeListStreams),
-	"DescribeStream":   newOp(decodeDescribeStream, (*dynamo.DB).DescribeStream, encodeDescribeStream),
+	"DescribeStream":   newOp(decodeDescribeStream, describeStream, encodeDescribeStream),
 	"GetShardIterator": newOp(decodeGetShardIterator, (*dynamo.DB).GetShardIterator, encodeGetShardIterator),
 	"GetRecords":       newOp(decodeGetRecords, (*dynamo.DB).GetRecords, encodeGetRecords),
 }
@@ -48,7 +48,9 @@ var streamsOperations = map[string]operation{
 // them: the images in DynamoDB JSON, ApproximateCreationDateTime in
 // seconds since the epoch, userIdentity with the members PrincipalId and
 // Type, and no eventSourceARN (which Lambda adds to the records it
-// delivers, and the Streams API does not send).
+// delivers, and the Streams API does not send). DescribeStream's
+// ShardFilter (Type CHILD_SHARDS and a ShardId) lists only the children
+// of that shard.
 //
 // Errors carry the namespaces of the service's model: the two errors
 // that only DynamoDB Streams defines are

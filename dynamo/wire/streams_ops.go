@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"context"
 	"fmt"
 	"unicode/utf8"
 
@@ -75,8 +76,18 @@ func encodeListStreams(w *writer, out *dynamo.ListStreamsOutput) {
 	w.endArray()
 }
 
-func decodeDescribeStream(d *decoder, n *node) *dynamo.DescribeStreamInput {
-	in := &dynamo.DescribeStreamInput{}
+// describeStreamInput is DescribeStream's request with its ShardFilter,
+// which the dynamo package does not take: the wire applies it.
+type describeStreamInput struct {
+	dynamo.DescribeStreamInput
+	// childrenOf is the ShardId of a CHILD_SHARDS filter; filtered says a
+	// filter was given.
+	childrenOf string
+	filtered   bool
+}
+
+func decodeDescribeStream(d *decoder, n *node) *describeStreamInput {
+	in := &describeStreamInput{}
 	present := false
 	d.structure(n, func(name string, v *node) {
 		switch name {
@@ -89,10 +100,66 @@ func decodeDescribeStream(d *decoder, n *node) *dynamo.DescribeStreamInput {
 			d.length("exclusiveStartShardId", in.ExclusiveStartShardId, minShardIDLen, maxShardIDLen)
 		case "Limit":
 			in.Limit = d.limit(v)
+		case "ShardFilter":
+			in.filtered = true
+			var typ, shard bool
+			d.structure(v, func(name string, v *node) {
+				switch name {
+				case "Type":
+					typ = true
+					if t := d.str(v); t != "CHILD_SHARDS" {
+						d.constraint("shardFilter.type", t, "Member must satisfy enum value set: [CHILD_SHARDS]")
+					}
+				case "ShardId":
+					shard = true
+					in.childrenOf = d.str(v)
+					d.length("shardFilter.shardId", in.childrenOf, minShardIDLen, maxShardIDLen)
+				}
+			})
+			d.required("shardFilter.type", typ)
+			d.required("shardFilter.shardId", shard)
 		}
 	})
 	d.required("streamArn", present)
 	return in
+}
+
+// describeStream runs DescribeStream. With a CHILD_SHARDS filter it lists
+// only the children of the shard named, paged by Limit and
+// ExclusiveStartShardId as the whole list is.
+func describeStream(db *dynamo.DB, ctx context.Context, in *describeStreamInput) (*dynamo.DescribeStreamOutput, error) {
+	out, err := db.DescribeStream(ctx, &dynamo.DescribeStreamInput{StreamArn: in.StreamArn, Limit: in.Limit, ExclusiveStartShardId: in.ExclusiveStartShardId})
+	if err != nil || !in.filtered {
+		return out, err
+	}
+	sd := out.StreamDescription
+	var children []dynamo.Shard
+	for page := (&dynamo.DescribeStreamInput{StreamArn: in.StreamArn}); ; {
+		p, err := db.DescribeStream(ctx, page)
+		if err != nil {
+			return nil, err
+		}
+		for _, sh := range p.StreamDescription.Shards {
+			if sh.ParentShardId == in.childrenOf && sh.ShardId > in.ExclusiveStartShardId {
+				children = append(children, sh)
+			}
+		}
+		if page.ExclusiveStartShardId = p.StreamDescription.LastEvaluatedShardId; page.ExclusiveStartShardId == "" {
+			break
+		}
+	}
+	limit := in.Limit
+	if limit == 0 {
+		limit = 100
+	}
+	sd.Shards, sd.LastEvaluatedShardId = children, ""
+	if len(children) > limit {
+		sd.Shards, sd.LastEvaluatedShardId = children[:limit], children[limit-1].ShardId
+	}
+	if sd.Shards == nil {
+		sd.Shards = []dynamo.Shard{}
+	}
+	return out, nil
 }
 
 func encodeDescribeStream(w *writer, out *dynamo.DescribeStreamOutput) {

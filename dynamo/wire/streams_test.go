@@ -269,6 +269,21 @@ func TestStreams_ListAndDescribePage(t *testing.T) {
 		t.Errorf("last page of shards: %v", desc)
 	}
 
+	// ShardFilter CHILD_SHARDS lists a shard's children only.
+	filter := func(id string) map[string]any {
+		return mustStreams(t, st.h, "DescribeStream", `{"StreamArn":"`+usersStreamArn+`","ShardFilter":{"Type":"CHILD_SHARDS","ShardId":"`+id+`"}}`)["StreamDescription"].(map[string]any)
+	}
+	if kids := filter(id1)["Shards"].([]any); len(kids) != 1 || kids[0].(map[string]any)["ShardId"] != id2 {
+		t.Errorf("children of %s: %v", id1, kids)
+	}
+	if kids := filter(id2)["Shards"].([]any); len(kids) != 0 {
+		t.Errorf("children of the open shard: %v", kids)
+	}
+	rec := postStreams(st.h, "DescribeStream", `{"StreamArn":"`+usersStreamArn+`","ShardFilter":{"Type":"PARENT"}}`)
+	if msg, _ := decode(t, rec)["message"].(string); rec.Code != 400 || !strings.Contains(msg, "2 validation errors detected: Value 'PARENT' at 'shardFilter.type' failed to satisfy constraint: Member must satisfy enum value set: [CHILD_SHARDS]; Value null at 'shardFilter.shardId'") {
+		t.Errorf("bad ShardFilter: %d %s", rec.Code, rec.Body)
+	}
+
 	// The closed shard is read to its end: no NextShardIterator.
 	recs, next := getRecords(t, st.h, st.iterator(t, id1, "TRIM_HORIZON", ""))
 	if len(recs) != 1 || next != "" {
