@@ -435,11 +435,18 @@ func (db *DB) runSelect(ctx context.Context, st *pqlStatement, in *ExecuteStatem
 	if p.scan && fullScansDenied(ctx) {
 		return nil, db.scanDenied(p)
 	}
-	fp := statementFingerprint(in.Statement, params)
+	// The fingerprint is only needed when a token is read or written.
+	var fpv uint64
+	fp := func() uint64 {
+		if fpv == 0 {
+			fpv = statementFingerprint(in.Statement, params) | 1
+		}
+		return fpv
+	}
 	branch := 0
 	var esk Item
 	if in.NextToken != "" {
-		if branch, esk, err = decodeNextToken(in.NextToken, fp); err != nil {
+		if branch, esk, err = decodeNextToken(in.NextToken, fp()); err != nil {
 			return nil, err
 		}
 		if !p.scan && branch >= len(p.branches) || p.scan && branch != 0 {
@@ -466,7 +473,7 @@ func (db *DB) runSelect(ctx context.Context, st *pqlStatement, in *ExecuteStatem
 		out.ConsumedCapacity = res.ConsumedCapacity
 		if res.LastEvaluatedKey != nil {
 			out.LastEvaluatedKey = res.LastEvaluatedKey
-			out.NextToken = encodeNextToken(fp, 0, res.LastEvaluatedKey)
+			out.NextToken = encodeNextToken(fp(), 0, res.LastEvaluatedKey)
 		}
 		return out, nil
 	}
@@ -481,7 +488,7 @@ func (db *DB) runSelect(ctx context.Context, st *pqlStatement, in *ExecuteStatem
 	remaining := in.Limit
 	for visited := 0; branch < len(p.branches); visited++ {
 		if visited == partitionsPerPage {
-			out.NextToken = encodeNextToken(fp, branch, nil)
+			out.NextToken = encodeNextToken(fp(), branch, nil)
 			break
 		}
 		qin := queries[branch]
@@ -495,14 +502,14 @@ func (db *DB) runSelect(ctx context.Context, st *pqlStatement, in *ExecuteStatem
 		out.ConsumedCapacity = mergeConsumed(out.ConsumedCapacity, res.ConsumedCapacity)
 		if res.LastEvaluatedKey != nil {
 			out.LastEvaluatedKey = res.LastEvaluatedKey
-			out.NextToken = encodeNextToken(fp, branch, res.LastEvaluatedKey)
+			out.NextToken = encodeNextToken(fp(), branch, res.LastEvaluatedKey)
 			break
 		}
 		branch, esk = branch+1, nil
 		if in.Limit > 0 {
 			if remaining -= res.ScannedCount; remaining <= 0 {
 				if branch < len(p.branches) {
-					out.NextToken = encodeNextToken(fp, branch, nil)
+					out.NextToken = encodeNextToken(fp(), branch, nil)
 				}
 				break
 			}

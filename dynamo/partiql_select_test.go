@@ -305,3 +305,27 @@ func TestPartiQL_ExtraParametersAreIgnored(t *testing.T) {
 		t.Fatalf("items %v", out.Items)
 	}
 }
+
+// A SELECT that fixes the partition key reads that partition only; one
+// that does not reads the whole table, and is charged for it.
+func TestPartiQLSelect_KeyReadsOnlyItsPartition(t *testing.T) {
+	db := musicDB(t)
+	users(t, db, 12, 3000)
+	cases := []struct {
+		stmt  string
+		units float64
+	}{
+		{`SELECT * FROM Users WHERE pk = 'u05'`, 0.5},
+		{`SELECT * FROM Users WHERE pk IN ['u05', 'u06']`, 1},
+		{`SELECT * FROM Users WHERE n = 5`, 4.5},
+	}
+	for _, c := range cases {
+		out, err := db.ExecuteStatement(context.Background(), &ExecuteStatementInput{Statement: c.stmt, ReturnConsumedCapacity: ReturnConsumedCapacityTotal})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := out.ConsumedCapacity.CapacityUnits; got != c.units {
+			t.Errorf("%s consumed %v units, want %v", c.stmt, got, c.units)
+		}
+	}
+}

@@ -155,6 +155,15 @@ func TestPartiQLSelect_Forms(t *testing.T) {
 		{"negative number", `SELECT * FROM Music WHERE Plays > -1 AND Plays < 6`, nil, []string{"Delta"}},
 		{"exponent", `SELECT * FROM Music WHERE Plays = 2.5e1`, nil, []string{"Beta"}},
 		{"unary plus", `SELECT * FROM Music WHERE Plays = +5`, nil, []string{"Delta"}},
+		{"IS NUMERIC", `SELECT * FROM Music WHERE Awards IS NUMERIC`, nil, []string{"Epsilon"}},
+		{"IS STRING", `SELECT * FROM Music WHERE Artist = 'Acme Band' AND Album IS STRING AND Album <> 'First'`, nil, []string{"Gamma"}},
+		{"IS LIST", `SELECT * FROM Music WHERE Info.tracks IS LIST`, nil, []string{"Gamma"}},
+		{"IS BOOLEAN", `SELECT * FROM Music WHERE Plays IS BOOLEAN`, nil, nil},
+		{"attribute_not_exists", `SELECT * FROM Music WHERE Artist = 'Beta Band' AND attribute_not_exists(Awards)`, nil, []string{"Delta"}},
+		{"size of a string", `SELECT * FROM Music WHERE size(SongTitle) > 5`, nil, []string{"Epsilon"}},
+		{"local index query", `SELECT * FROM "Music"."ByAlbum" WHERE Artist = 'Acme Band' AND Album = 'First'`, nil, []string{"Alpha", "Beta"}},
+		{"global index IN", `SELECT * FROM "Music"."ByYear" WHERE "Year" IN [2021, 2019]`, nil, []string{"Alpha", "Epsilon", "Gamma"}},
+		{"partition key in a nested AND", `SELECT * FROM Music WHERE (Plays > 1 AND (Artist = 'Beta Band')) AND SongTitle = 'Delta'`, nil, []string{"Delta"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
