@@ -358,11 +358,23 @@ func (b *pqlBuilder) insertItem(e *pqlExpr, key schema) (Item, error) {
 	if e.kind != qStruct {
 		return nil, ErrValidation.New("Unsupported format in item expression. Please use struct format {...} to express item values for insert statement.")
 	}
-	v, err := b.value(e, "root")
-	if err != nil {
-		return nil, err
+	// Each attribute's value is a root of its own in DynamoDB's messages:
+	// {'m': {'x': 1e126}} overflows "under root.x".
+	item := make(Item, len(e.args)/2)
+	for i := 0; i < len(e.args); i += 2 {
+		name, err := b.structKey(e.args[i], "root")
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := item[name]; dup {
+			return nil, ErrValidation.Newf("Duplicate keys in tuple. Key: %s under root", name)
+		}
+		v, err := b.value(e.args[i+1], "root")
+		if err != nil {
+			return nil, err
+		}
+		item[name] = v
 	}
-	item := Item(v.(M))
 	defs := []keyDef{key.hash}
 	if key.hasRange() {
 		defs = append(defs, key.rng)

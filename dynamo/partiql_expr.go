@@ -146,23 +146,9 @@ func (b *pqlBuilder) value(e *pqlExpr, where string) (AttributeValue, error) {
 	case qStruct:
 		out := make(M, len(e.args)/2)
 		for i := 0; i < len(e.args); i += 2 {
-			k := e.args[i]
-			var key string
-			switch {
-			case k.kind == qLit && k.litType == "S":
-				key = k.text
-			case k.kind == qParam:
-				kv, err := b.value(k, where)
-				if err != nil {
-					return nil, err
-				}
-				s, ok := kv.(S)
-				if !ok {
-					return nil, ErrValidation.Newf("Tuple keys must be of type String. Actual type: %s under %s", ionTypeName(k, kv), where)
-				}
-				key = string(s)
-			default:
-				return nil, ErrValidation.Newf("Tuple keys must be of type String. Actual type: %s under %s", ionTypeName(k, nil), where)
+			key, err := b.structKey(e.args[i], where)
+			if err != nil {
+				return nil, err
 			}
 			if _, dup := out[key]; dup {
 				return nil, ErrValidation.Newf("Duplicate keys in tuple. Key: %s under %s", key, where)
@@ -176,6 +162,26 @@ func (b *pqlBuilder) value(e *pqlExpr, where string) (AttributeValue, error) {
 		return out, nil
 	}
 	return nil, ErrValidation.Newf(msgUnsupportedTok, exprToken(e))
+}
+
+// structKey returns the key of a struct member: a string literal or a
+// string parameter.
+func (b *pqlBuilder) structKey(k *pqlExpr, where string) (string, error) {
+	switch {
+	case k.kind == qLit && k.litType == "S":
+		return k.text, nil
+	case k.kind == qParam:
+		kv, err := b.value(k, where)
+		if err != nil {
+			return "", err
+		}
+		s, ok := kv.(S)
+		if !ok {
+			return "", ErrValidation.Newf("Tuple keys must be of type String. Actual type: %s under %s", ionTypeName(k, kv), where)
+		}
+		return string(s), nil
+	}
+	return "", ErrValidation.Newf("Tuple keys must be of type String. Actual type: %s under %s", ionTypeName(k, nil), where)
 }
 
 // bag converts << ... >> to a string or number set.
