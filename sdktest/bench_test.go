@@ -2,15 +2,19 @@ package sdktest
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 
 	"github.com/minicloud/minicloud"
+	"github.com/minicloud/minicloud/clock"
 	"github.com/minicloud/minicloud/dynamo"
 	"github.com/minicloud/minicloud/dynamo/wire"
 )
@@ -165,4 +169,70 @@ func serve(h *wire.Handler, op, body string) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)
 	return rec
+}
+
+// BenchmarkGetRecords reads a page of 100 stream records of benchItem
+// through the dynamodbstreams client over loopback HTTP, through it with
+// minicloud.Transport, and on the in-process API.
+func BenchmarkGetRecords(b *testing.B) {
+	ctx := context.Background()
+	db := dynamo.New(dynamo.Options{Clock: clock.NewManual(streamsStart)})
+	b.Cleanup(func() { db.Close() })
+	out, err := db.CreateTable(ctx, &dynamo.CreateTableInput{
+		TableName:            "bench",
+		AttributeDefinitions: []dynamo.AttributeDefinition{{AttributeName: "pk", AttributeType: dynamo.ScalarAttributeTypeS}},
+		KeySchema:            []dynamo.KeySchemaElement{{AttributeName: "pk", KeyType: dynamo.KeyTypeHash}},
+		BillingMode:          dynamo.BillingModePayPerRequest,
+		StreamSpecification:  &dynamo.StreamSpecification{StreamEnabled: true, StreamViewType: dynamo.StreamViewTypeNewAndOldImages},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	item, _ := benchItem()
+	for i := range 100 {
+		item["pk"] = dynamo.S("user#" + strconv.Itoa(i))
+		if _, err := db.PutItem(ctx, &dynamo.PutItemInput{TableName: "bench", Item: item}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	arn := out.TableDescription.LatestStreamArn
+	desc, err := db.DescribeStream(ctx, &dynamo.DescribeStreamInput{StreamArn: arn})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// One iterator, so one reader: GetRecords may repeat it for ever on
+	// the manual clock.
+	it, err := db.GetShardIterator(ctx, &dynamo.GetShardIteratorInput{StreamArn: arn, ShardId: desc.StreamDescription.Shards[0].ShardId, ShardIteratorType: dynamo.ShardIteratorTypeTrimHorizon})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := wire.NewHandler(db, wire.Options{})
+	srv := httptest.NewServer(h)
+	b.Cleanup(srv.Close)
+	for _, sdk := range []struct {
+		name      string
+		transport http.RoundTripper
+	}{{"sdk-http", srv.Client().Transport}, {"sdk-direct", &minicloud.Transport{Handler: h}}} {
+		c := dynamodbstreams.NewFromConfig(sdkConfig(sdk.transport, testKeyID, testSecret), func(o *dynamodbstreams.Options) { o.BaseEndpoint = aws.String(srv.URL) })
+		b.Run(sdk.name, func(b *testing.B) {
+			b.ReportAllocs()
+			in := &dynamodbstreams.GetRecordsInput{ShardIterator: aws.String(it.ShardIterator)}
+			for b.Loop() {
+				out, err := c.GetRecords(ctx, in)
+				if err != nil || len(out.Records) != 100 {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("in-process", func(b *testing.B) {
+		b.ReportAllocs()
+		in := &dynamo.GetRecordsInput{ShardIterator: it.ShardIterator}
+		for b.Loop() {
+			out, err := db.GetRecords(ctx, in)
+			if err != nil || len(out.Records) != 100 {
+				b.Fatal(err)
+			}
+		}
+	})
 }
