@@ -57,7 +57,7 @@ const maxExponent = 1<<31 - 1
 // lexPartiQL splits src into tokens ending with pqEOF, or stops at the
 // first pqBad token, which is then the last one.
 func lexPartiQL(src string) []pqlToken {
-	toks := make([]pqlToken, 0, len(src)/4+2)
+	toks := make([]pqlToken, 0, len(src)/3+2)
 	line, lineStart := 1, 0
 	i := 0
 	emit := func(kind pqlTokKind, text string, start, end int) {
@@ -197,6 +197,13 @@ func scanPqlNumber(src string, i int) (int, bool) {
 // where a doubled quote stands for one, and returns its unescaped text
 // and where it ends.
 func scanPqlQuoted(src string, i int, q byte) (string, int, bool) {
+	// Most strings hold no doubled quote: their text is a slice of src.
+	if end := strings.IndexByte(src[i+1:], q); end >= 0 {
+		j := i + 1 + end
+		if j+1 >= len(src) || src[j+1] != q {
+			return src[i+1 : j], j + 1, true
+		}
+	}
 	var b strings.Builder
 	i++
 	for i < len(src) {
