@@ -36,8 +36,8 @@ var defaultExprLimits = exprLimits{MaxSize: 4096, MaxOperators: 300, MaxInOperan
 type exprContext struct {
 	names      map[string]string
 	values     map[string]AttributeValue
-	usedNames  map[string]bool
-	usedValues map[string]bool
+	usedNames  usedSet
+	usedValues usedSet
 	limits     exprLimits
 }
 
@@ -47,8 +47,6 @@ func newExprContext(names map[string]string, values map[string]AttributeValue) *
 	return &exprContext{
 		names:      names,
 		values:     values,
-		usedNames:  map[string]bool{},
-		usedValues: map[string]bool{},
 		limits:     defaultExprLimits,
 	}
 }
@@ -66,10 +64,20 @@ func (c *exprContext) unusedError() error {
 	return nil
 }
 
-func unusedKeys[V any](m map[string]V, used map[string]bool) []string {
+// usedSet records the placeholders a request's expressions used. A
+// request has few, so a slice beats a map.
+type usedSet []string
+
+func (u *usedSet) add(k string) {
+	if !slices.Contains(*u, k) {
+		*u = append(*u, k)
+	}
+}
+
+func unusedKeys[V any](m map[string]V, used usedSet) []string {
 	var keys []string
 	for k := range m {
-		if !used[k] {
+		if !slices.Contains(used, k) {
 			keys = append(keys, k)
 		}
 	}
@@ -142,7 +150,7 @@ func (c *exprContext) resolve(p docPath) (undefined string) {
 		if !ok {
 			return e.raw
 		}
-		c.usedNames[e.raw] = true
+		c.usedNames.add(e.raw)
 		e.name = name
 	}
 	return ""
@@ -152,7 +160,7 @@ func (c *exprContext) resolve(p docPath) (undefined string) {
 func (c *exprContext) value(ref string) (AttributeValue, bool) {
 	v, ok := c.values[ref]
 	if ok = ok && v != nil; ok {
-		c.usedValues[ref] = true
+		c.usedValues.add(ref)
 	}
 	return v, ok
 }

@@ -50,7 +50,7 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 // fails: characters that start no token become tInvalid tokens, which the
 // parser reports as syntax errors where it meets them.
 func lex(src string) []token {
-	toks := make([]token, 0, len(src)/3+2)
+	toks := make([]token, 0, len(src)/2+2)
 	i := 0
 	for {
 		for i < len(src) && isSpace(src[i]) {
