@@ -45,9 +45,9 @@ type exprContext struct {
 // already be valid (numbers canonical, sets non-empty and distinct).
 func newExprContext(names map[string]string, values map[string]AttributeValue) *exprContext {
 	return &exprContext{
-		names:      names,
-		values:     values,
-		limits:     defaultExprLimits,
+		names:  names,
+		values: values,
+		limits: defaultExprLimits,
 	}
 }
 
