@@ -109,7 +109,7 @@ func (db *DB) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*BatchGe
 			return nil, ErrValidation.New("Too many items requested for the BatchGetItem call")
 		}
 		r := tableReq{name: name, t: t, ka: ka}
-		ec, err := exprParams(ka.ExpressionAttributeNames, nil, ka.ProjectionExpression != "")
+		ec, err := db.exprParams(ka.ExpressionAttributeNames, nil, ka.ProjectionExpression != "")
 		if err != nil {
 			return nil, err
 		}

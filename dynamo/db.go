@@ -95,7 +95,8 @@ type DB struct {
 	mu     sync.RWMutex
 	tables map[string]*table
 	rand   *rand.Rand
-	tokens tokens // TransactWriteItems ClientRequestTokens
+	tokens tokens    // TransactWriteItems ClientRequestTokens
+	exprs  exprCache // parsed condition and update expressions
 
 	capacity capacityState // token buckets, meters, auto scaling
 

@@ -71,7 +71,7 @@ func (u *updateExpr) apply(old Item) (Item, error) {
 	values := make([]AttributeValue, len(u.actions))
 	for i, a := range u.actions {
 		if a.kind == aSet {
-			v, err := evalSetValue(a.val, old)
+			v, err := evalSetValue(a.val, old, u.values)
 			if err != nil {
 				return nil, err
 			}
@@ -110,9 +110,9 @@ func (u *updateExpr) rebuild(cur AttributeValue, exists bool, n *applyNode, valu
 		case aRemove:
 			return nil, false, nil
 		case aAdd:
-			return addToValue(cur, exists, a.val.val)
+			return addToValue(cur, exists, boundValue(a.val, u.values))
 		}
-		return deleteFromValue(cur, exists, a.val.val)
+		return deleteFromValue(cur, exists, boundValue(a.val, u.values))
 	}
 	if !exists {
 		return nil, false, errUpdatePath
@@ -275,10 +275,10 @@ func deleteFromValue(cur AttributeValue, exists bool, delta AttributeValue) (Att
 
 // evalSetValue computes the right-hand side of a SET action from the item
 // as it was before the update.
-func evalSetValue(op *operand, item Item) (AttributeValue, error) {
+func evalSetValue(op *operand, item Item, vals map[string]AttributeValue) (AttributeValue, error) {
 	switch op.kind {
 	case oValue:
-		return op.val, nil
+		return boundValue(op, vals), nil
 	case oPath:
 		v, ok := lookupPath(item, op.path)
 		if !ok {
@@ -290,9 +290,9 @@ func evalSetValue(op *operand, item Item) (AttributeValue, error) {
 			if v, ok := lookupPath(item, op.args[0].path); ok {
 				return v, nil
 			}
-			return evalSetValue(op.args[1], item)
+			return evalSetValue(op.args[1], item, vals)
 		}
-		a, err := evalSetValue(op.args[0], item)
+		a, err := evalSetValue(op.args[0], item, vals)
 		if err != nil {
 			return nil, err
 		}
@@ -300,7 +300,7 @@ func evalSetValue(op *operand, item Item) (AttributeValue, error) {
 		if !ok {
 			return nil, errUpdateType
 		}
-		b, err := evalSetValue(op.args[1], item)
+		b, err := evalSetValue(op.args[1], item, vals)
 		if err != nil {
 			return nil, err
 		}
@@ -310,7 +310,7 @@ func evalSetValue(op *operand, item Item) (AttributeValue, error) {
 		}
 		return append(append(make(L, 0, len(la)+len(lb)), la...), lb...), nil
 	}
-	a, err := evalSetValue(op.args[0], item)
+	a, err := evalSetValue(op.args[0], item, vals)
 	if err != nil {
 		return nil, err
 	}
@@ -318,7 +318,7 @@ func evalSetValue(op *operand, item Item) (AttributeValue, error) {
 	if !ok {
 		return nil, errUpdateType
 	}
-	b, err := evalSetValue(op.args[1], item)
+	b, err := evalSetValue(op.args[1], item, vals)
 	if err != nil {
 		return nil, err
 	}

@@ -45,7 +45,8 @@ type condNode struct {
 // immutable once parsed, so one condition may be evaluated from many
 // goroutines at once.
 type condition struct {
-	root *condNode
+	root   *condNode
+	values map[string]AttributeValue // the request's, bound at eval
 }
 
 // conditionFunctions maps the functions of condition expressions to their
@@ -73,11 +74,19 @@ var attributeTypes = []string{"S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "
 // parseCondition parses a ConditionExpression or FilterExpression; kind
 // names it in error messages.
 func (c *exprContext) parseCondition(kind, expr string) (*condition, error) {
+	var key string
+	if c.cache != nil {
+		key = c.cacheKey(kind, expr)
+		if e := c.cached(key); e != nil {
+			return &condition{root: e.cond, values: c.values}, nil
+		}
+	}
 	root, err := c.parseConditionTree(kind, expr)
 	if err != nil {
 		return nil, err
 	}
-	return &condition{root: root}, nil
+	c.remember(key, &cachedExpr{cond: root})
+	return &condition{root: root, values: c.values}, nil
 }
 
 // parseConditionTree parses and validates a condition-grammar expression.
@@ -526,20 +535,24 @@ func (cond *condition) topLevelNames() []string {
 // eval reports whether item satisfies the condition; a nil item is a
 // missing item, in which every attribute is absent.
 func (cond *condition) eval(item Item) bool {
-	return evalCond(cond.root, item)
+	return evalCond(cond.root, item, cond.values)
 }
 
-func evalCond(n *condNode, item Item) bool {
+// evalCond evaluates n against item with the request's expression
+// attribute values vals. The tree is shared by every request that parsed
+// the same expression (see exprCache), so values come from vals, never
+// from the tree.
+func evalCond(n *condNode, item Item, vals map[string]AttributeValue) bool {
 	switch n.kind {
 	case cAnd:
-		return evalCond(n.sub[0], item) && evalCond(n.sub[1], item)
+		return evalCond(n.sub[0], item, vals) && evalCond(n.sub[1], item, vals)
 	case cOr:
-		return evalCond(n.sub[0], item) || evalCond(n.sub[1], item)
+		return evalCond(n.sub[0], item, vals) || evalCond(n.sub[1], item, vals)
 	case cNot:
-		return !evalCond(n.sub[0], item)
+		return !evalCond(n.sub[0], item, vals)
 	case cCmp:
-		a, aok := evalOperand(n.args[0], item)
-		b, bok := evalOperand(n.args[1], item)
+		a, aok := evalOperand(n.args[0], item, vals)
+		b, bok := evalOperand(n.args[1], item, vals)
 		switch n.op {
 		case "=":
 			return aok && bok && valuesEqual(a, b)
@@ -563,9 +576,9 @@ func evalCond(n *condNode, item Item) bool {
 		}
 		return cmp >= 0
 	case cBetween:
-		v, ok := evalOperand(n.args[0], item)
-		lo, lok := evalOperand(n.args[1], item)
-		hi, hok := evalOperand(n.args[2], item)
+		v, ok := evalOperand(n.args[0], item, vals)
+		lo, lok := evalOperand(n.args[1], item, vals)
+		hi, hok := evalOperand(n.args[2], item, vals)
 		if !ok || !lok || !hok {
 			return false
 		}
@@ -573,30 +586,30 @@ func evalCond(n *condNode, item Item) bool {
 		c2, ok2 := compareOrdered(v, hi)
 		return ok1 && ok2 && c1 <= 0 && c2 <= 0
 	case cIn:
-		v, ok := evalOperand(n.args[0], item)
+		v, ok := evalOperand(n.args[0], item, vals)
 		if !ok {
 			return false
 		}
 		for _, a := range n.args[1:] {
-			if w, ok := evalOperand(a, item); ok && valuesEqual(v, w) {
+			if w, ok := evalOperand(a, item, vals); ok && valuesEqual(v, w) {
 				return true
 			}
 		}
 		return false
 	}
-	return evalFunction(n.args[0], item)
+	return evalFunction(n.args[0], item, vals)
 }
 
 // evalOperand returns an operand's value in item, if it has one.
-func evalOperand(op *operand, item Item) (AttributeValue, bool) {
+func evalOperand(op *operand, item Item, vals map[string]AttributeValue) (AttributeValue, bool) {
 	switch op.kind {
 	case oPath:
 		return lookupPath(item, op.path)
 	case oValue:
-		return op.val, true
+		return boundValue(op, vals), true
 	case oFunc:
 		if op.name == "size" {
-			v, ok := evalOperand(op.args[0], item)
+			v, ok := evalOperand(op.args[0], item, vals)
 			if !ok {
 				return nil, false
 			}
@@ -609,17 +622,17 @@ func evalOperand(op *operand, item Item) (AttributeValue, bool) {
 }
 
 // evalFunction evaluates a boolean function.
-func evalFunction(f *operand, item Item) bool {
+func evalFunction(f *operand, item Item, vals map[string]AttributeValue) bool {
 	switch f.name {
 	case "attribute_exists":
-		_, ok := evalOperand(f.args[0], item)
+		_, ok := evalOperand(f.args[0], item, vals)
 		return ok
 	case "attribute_not_exists":
-		_, ok := evalOperand(f.args[0], item)
+		_, ok := evalOperand(f.args[0], item, vals)
 		return !ok
 	}
-	a, aok := evalOperand(f.args[0], item)
-	b, bok := evalOperand(f.args[1], item)
+	a, aok := evalOperand(f.args[0], item, vals)
+	b, bok := evalOperand(f.args[1], item, vals)
 	if !aok || !bok {
 		return false
 	}

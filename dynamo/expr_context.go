@@ -38,6 +38,7 @@ type exprContext struct {
 	values     map[string]AttributeValue
 	usedNames  usedSet
 	usedValues usedSet
+	cache      *exprCache // the DB's parsed expressions; nil parses every time
 	limits     exprLimits
 }
 

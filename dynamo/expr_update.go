@@ -41,6 +41,7 @@ type updateAction struct {
 // it may be applied from many goroutines at once.
 type updateExpr struct {
 	actions []*updateAction
+	values  map[string]AttributeValue // the request's, bound at apply
 }
 
 // dynamoTypeNames are the type names DynamoDB uses in ADD and DELETE
@@ -53,6 +54,13 @@ var dynamoTypeNames = map[string]string{
 // parseUpdate parses an UpdateExpression.
 func (c *exprContext) parseUpdate(expr string) (*updateExpr, error) {
 	const kind = "UpdateExpression"
+	var key string
+	if c.cache != nil {
+		key = c.cacheKey(kind, expr)
+		if e := c.cached(key); e != nil {
+			return &updateExpr{actions: e.upd, values: c.values}, nil
+		}
+	}
 	if err := c.checkSize(kind, expr); err != nil {
 		return nil, err
 	}
@@ -90,6 +98,8 @@ func (c *exprContext) parseUpdate(expr string) (*updateExpr, error) {
 	if err := c.validateUpdate(p, u, sections); err != nil {
 		return nil, err
 	}
+	u.values = c.values
+	c.remember(key, &cachedExpr{upd: u.actions})
 	return u, nil
 }
 

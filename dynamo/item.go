@@ -124,7 +124,7 @@ func conditionFailed(old Item, rv ReturnValuesOnConditionCheckFailure) error {
 // exprParams validates a request's ExpressionAttributeNames and
 // ExpressionAttributeValues and returns the context its expressions are
 // parsed in. hasExpr says whether the request has any expression.
-func exprParams(names map[string]string, values map[string]AttributeValue, hasExpr bool) (*exprContext, error) {
+func (db *DB) exprParams(names map[string]string, values map[string]AttributeValue, hasExpr bool) (*exprContext, error) {
 	if names != nil && len(names) == 0 {
 		return nil, ErrValidation.New("ExpressionAttributeNames must not be empty")
 	}
@@ -141,7 +141,9 @@ func exprParams(names map[string]string, values map[string]AttributeValue, hasEx
 	if err != nil {
 		return nil, err
 	}
-	return newExprContext(names, clean), nil
+	ec := newExprContext(names, clean)
+	ec.cache = &db.exprs
+	return ec, nil
 }
 
 func checkReturnValuesOnFailure(rv ReturnValuesOnConditionCheckFailure) error {
@@ -243,7 +245,7 @@ func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, er
 	if err != nil {
 		return nil, err
 	}
-	cond, err := parseWriteCondition(in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues)
+	cond, err := db.parseWriteCondition(in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues)
 	if err != nil {
 		return nil, err
 	}
@@ -281,8 +283,8 @@ func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, er
 
 // parseWriteCondition parses the optional ConditionExpression of a write
 // together with its names and values.
-func parseWriteCondition(expr string, names map[string]string, values map[string]AttributeValue) (*condition, error) {
-	ec, err := exprParams(names, values, expr != "")
+func (db *DB) parseWriteCondition(expr string, names map[string]string, values map[string]AttributeValue) (*condition, error) {
+	ec, err := db.exprParams(names, values, expr != "")
 	if err != nil {
 		return nil, err
 	}
@@ -315,7 +317,7 @@ func (db *DB) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, er
 		return nil, err
 	}
 	var proj *projection
-	ec, err := exprParams(in.ExpressionAttributeNames, nil, in.ProjectionExpression != "")
+	ec, err := db.exprParams(in.ExpressionAttributeNames, nil, in.ProjectionExpression != "")
 	if err != nil {
 		return nil, err
 	}
@@ -371,7 +373,7 @@ func (db *DB) UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemO
 	if err != nil {
 		return nil, err
 	}
-	ec, err := exprParams(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.UpdateExpression != "" || in.ConditionExpression != "")
+	ec, err := db.exprParams(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.UpdateExpression != "" || in.ConditionExpression != "")
 	if err != nil {
 		return nil, err
 	}
@@ -477,7 +479,7 @@ func (db *DB) DeleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemO
 	if err != nil {
 		return nil, err
 	}
-	cond, err := parseWriteCondition(in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues)
+	cond, err := db.parseWriteCondition(in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues)
 	if err != nil {
 		return nil, err
 	}

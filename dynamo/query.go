@@ -155,7 +155,7 @@ func (db *DB) prepare(r readRequest, hasKeyCond bool) (*readPlan, *exprContext, 
 	if r.projection != "" && p.sel != SelectSpecificAttributes {
 		return nil, nil, ErrValidation.Newf("One or more parameter values were invalid: Cannot specify the ProjectionExpression when choosing to get %s", p.sel)
 	}
-	ec, err := exprParams(r.names, r.values, hasKeyCond || r.filter != "" || r.projection != "")
+	ec, err := db.exprParams(r.names, r.values, hasKeyCond || r.filter != "" || r.projection != "")
 	if err != nil {
 		return nil, nil, err
 	}

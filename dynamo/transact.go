@@ -463,7 +463,7 @@ func (db *DB) prepareTransaction(items []TransactWriteItem) ([]txAction, error) 
 			return nil, err
 		}
 		a.t, a.rv = t, rv
-		ec, err := exprParams(names, values, condExpr != "" || updExpr != "")
+		ec, err := db.exprParams(names, values, condExpr != "" || updExpr != "")
 		if err != nil {
 			return nil, err
 		}
@@ -578,7 +578,7 @@ func (db *DB) TransactGetItems(ctx context.Context, in *TransactGetItemsInput) (
 		if err != nil {
 			return nil, err
 		}
-		ec, err := exprParams(g.ExpressionAttributeNames, nil, g.ProjectionExpression != "")
+		ec, err := db.exprParams(g.ExpressionAttributeNames, nil, g.ProjectionExpression != "")
 		if err != nil {
 			return nil, err
 		}
