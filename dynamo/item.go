@@ -232,6 +232,24 @@ func (db *DB) writeTarget(ctx context.Context, tableName, op string, rv ReturnVa
 	return t, nil
 }
 
+// checkWrite evaluates a write's condition on the item as it is (old, or
+// nil) and returns that item. A failed condition still consumes capacity,
+// as in DynamoDB, and answers ConditionalCheckFailedException. The caller
+// holds t.mu for writing.
+func (db *DB) checkWrite(t *table, old *record, cond *condition, rv ReturnValuesOnConditionCheckFailure) (Item, error) {
+	var oldItem Item
+	if old != nil {
+		oldItem = old.item
+	}
+	if cond != nil && !cond.eval(oldItem) {
+		if _, err := db.consume(failedWriteUsage(t, old)); err != nil {
+			return nil, err
+		}
+		return nil, conditionFailed(oldItem, rv)
+	}
+	return oldItem, nil
+}
+
 // PutItem writes a whole item, replacing any item with the same key.
 func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, error) {
 	if in == nil {
@@ -258,15 +276,9 @@ func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, er
 		return nil, err
 	}
 	old, _ := t.items.Get(rec)
-	var oldItem Item
-	if old != nil {
-		oldItem = old.item
-	}
-	if cond != nil && !cond.eval(oldItem) {
-		if _, err := db.consume(failedWriteUsage(t, old)); err != nil {
-			return nil, err
-		}
-		return nil, conditionFailed(oldItem, in.ReturnValuesOnConditionCheckFailure)
+	oldItem, err := db.checkWrite(t, old, cond, in.ReturnValuesOnConditionCheckFailure)
+	if err != nil {
+		return nil, err
 	}
 	u := writeUsage(t, old, rec, false)
 	if _, err := db.admit(u); err != nil {
@@ -408,15 +420,9 @@ func (db *DB) UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemO
 	}
 	defer t.mu.Unlock()
 	old, _ := t.items.Get(&record{key: t.key.encodeKey(key)})
-	var oldItem Item
-	if old != nil {
-		oldItem = old.item
-	}
-	if cond != nil && !cond.eval(oldItem) {
-		if _, err := db.consume(failedWriteUsage(t, old)); err != nil {
-			return nil, err
-		}
-		return nil, conditionFailed(oldItem, in.ReturnValuesOnConditionCheckFailure)
+	oldItem, err := db.checkWrite(t, old, cond, in.ReturnValuesOnConditionCheckFailure)
+	if err != nil {
+		return nil, err
 	}
 	base := oldItem
 	if base == nil {
@@ -493,15 +499,9 @@ func (db *DB) DeleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemO
 	}
 	defer t.mu.Unlock()
 	old, _ := t.items.Get(&record{key: key})
-	var oldItem Item
-	if old != nil {
-		oldItem = old.item
-	}
-	if cond != nil && !cond.eval(oldItem) {
-		if _, err := db.consume(failedWriteUsage(t, old)); err != nil {
-			return nil, err
-		}
-		return nil, conditionFailed(oldItem, in.ReturnValuesOnConditionCheckFailure)
+	oldItem, err := db.checkWrite(t, old, cond, in.ReturnValuesOnConditionCheckFailure)
+	if err != nil {
+		return nil, err
 	}
 	u := writeUsage(t, old, nil, false)
 	if _, err := db.admit(u); err != nil {
