@@ -4,15 +4,20 @@
 // Each service is its own package and can be used alone:
 //
 //   - [github.com/minicloud/minicloud/dynamo]: DynamoDB tables and items,
-//     the expression languages, Query and Scan, secondary indexes.
+//     the expression languages, Query and Scan, secondary indexes, batches
+//     and transactions, capacity and cost, Streams, Time to Live, PartiQL
+//     and a Kinesis streaming destination; dynamo/dax puts a DAX-style
+//     cache in front of a table.
 //   - [github.com/minicloud/minicloud/lambda]: Lambda functions running Go
 //     handlers written for aws-lambda-go, with Lambda's quotas, concurrency,
 //     execution environments, versions, asynchronous delivery and cost.
 //   - [github.com/minicloud/minicloud/stepfn]: Step Functions: the Amazon
 //     States Language, executions and their history.
-//   - [github.com/minicloud/minicloud/dynamo/wire]: DynamoDB's JSON wire
-//     protocol as an http.Handler, for aws-sdk-go-v2 and the AWS CLI; the
-//     command cmd/minicloud serves it on a local endpoint.
+//   - [github.com/minicloud/minicloud/dynamo/wire]: the DynamoDB and
+//     DynamoDB Streams JSON wire protocols as an http.Handler, for
+//     aws-sdk-go-v2 and the AWS CLI; the command cmd/minicloud serves them
+//     on a local endpoint, and [Transport] serves them to an SDK client in
+//     the same process, without a socket.
 //   - [github.com/minicloud/minicloud/clock]: the one time source they all
 //     share, real by default and stepped by hand in tests.
 //
