@@ -13,6 +13,7 @@ import (
 	"github.com/minicloud/minicloud/dynamo"
 	"github.com/minicloud/minicloud/dynamo/wire"
 	"github.com/minicloud/minicloud/lambda"
+	lambdawire "github.com/minicloud/minicloud/lambda/wire"
 	"github.com/minicloud/minicloud/stepfn"
 )
 
@@ -67,7 +68,15 @@ func New(opts Options) *Cloud {
 	c.Dynamo = dynamo.New(dynamo.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed})
 	c.Lambda = lambda.New(lambda.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed, Logger: opts.Logger})
 	c.StepFunctions = stepfn.New(stepfn.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Resolve: c.lambdaResource})
-	c.handler = wire.NewHandler(c.Dynamo, wire.Options{})
+	dynamoHandler := wire.NewHandler(c.Dynamo, wire.Options{})
+	lambdaHandler := lambdawire.NewHandler(c.Lambda, lambdawire.Options{Seed: opts.Seed})
+	c.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if lambdawire.IsLambdaPath(r.URL.Path) {
+			lambdaHandler.ServeHTTP(w, r)
+			return
+		}
+		dynamoHandler.ServeHTTP(w, r)
+	})
 	return c
 }
 
@@ -84,8 +93,9 @@ func (c *Cloud) lambdaResource(arn string) (stepfn.Resource, bool) {
 	return c.Lambda.Function(arn), true
 }
 
-// Handler serves the account's AWS wire protocols on one endpoint,
-// routing by the X-Amz-Target header: DynamoDB's JSON protocol today.
+// Handler serves the account's AWS wire protocols on one endpoint: Lambda's
+// REST-JSON protocol on its API paths (/2015-03-31/…, see
+// lambda/wire), DynamoDB's JSON protocol by the X-Amz-Target header.
 func (c *Cloud) Handler() http.Handler { return c.handler }
 
 // Close stops every service's background work.

@@ -119,3 +119,32 @@ func TestCloud_HandlerServesDynamoDB(t *testing.T) {
 		t.Fatalf("missing table over the wire: %d %v", code, out)
 	}
 }
+
+// TestCloud_HandlerServesLambdaByPath sends Lambda's REST paths to the
+// account's Lambda, next to DynamoDB on the same endpoint.
+func TestCloud_HandlerServesLambdaByPath(t *testing.T) {
+	cloud, _ := minicloud.NewTest(t)
+	ctx := context.Background()
+	if _, err := cloud.Lambda.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: "double",
+		Handler: lambda.Handler(func(n int) (int, error) { return 2 * n, nil })}); err != nil {
+		t.Fatal(err)
+	}
+	client := cloud.HTTPClient()
+	resp, err := client.Post(minicloud.Endpoint+"/2015-03-31/functions/double/invocations", "application/json", strings.NewReader("21"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(raw) != "42" || resp.Header.Get("X-Amz-Executed-Version") != "$LATEST" {
+		t.Fatalf("Invoke over the wire: %d %s %v", resp.StatusCode, raw, resp.Header)
+	}
+	resp, err = client.Get(minicloud.Endpoint + "/2015-03-31/functions/missing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 || resp.Header.Get("X-Amzn-ErrorType") != "ResourceNotFoundException" {
+		t.Fatalf("missing function over the wire: %d %v", resp.StatusCode, resp.Header)
+	}
+}
