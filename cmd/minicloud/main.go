@@ -8,8 +8,10 @@
 // Requests are routed by their X-Amz-Target header: DynamoDB_20120810.*
 // goes to DynamoDB and DynamoDBStreams_20120810.* to DynamoDB Streams (see
 // package dynamo/wire), so the same --endpoint-url serves "aws dynamodb"
-// and "aws dynamodbstreams". Other services join the same address as
-// their wire protocols are written.
+// and "aws dynamodbstreams". Lambda's REST paths (/2015-03-31/…) go to an
+// empty Lambda (package lambda/wire): functions are Go code and cannot be
+// uploaded, so it lists none and refuses CreateFunction. Other services
+// join the same address as their wire protocols are written.
 //
 // Flags:
 //
@@ -46,6 +48,8 @@ import (
 	"github.com/minicloud/minicloud/clock"
 	"github.com/minicloud/minicloud/dynamo"
 	"github.com/minicloud/minicloud/dynamo/wire"
+	"github.com/minicloud/minicloud/lambda"
+	lambdawire "github.com/minicloud/minicloud/lambda/wire"
 )
 
 func main() {
@@ -128,6 +132,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if store != nil {
 		h = store.track(h)
 	}
+	// Lambda's functions are Go code, so this Lambda only lists, reads
+	// and refuses: nothing to persist.
+	lambdaSvc := lambda.New(lambda.Options{Region: cfg.region, Logger: logger})
+	defer lambdaSvc.Close()
+	h = lambdaPaths(lambdawire.NewHandler(lambdaSvc, lambdawire.Options{Logger: logger}), h)
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -169,6 +178,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("shutting down: %w", shutdownErr)
 	}
 	return nil
+}
+
+// lambdaPaths sends Lambda's REST API paths (/2015-03-31/… and the
+// other API dates) to lambdaH and every other request to next.
+func lambdaPaths(lambdaH, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if lambdawire.IsLambdaPath(r.URL.Path) {
+			lambdaH.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // router sends each request to the service its X-Amz-Target names, and

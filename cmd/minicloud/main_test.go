@@ -269,3 +269,24 @@ func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+func TestRun_RoutesLambdaPaths(t *testing.T) {
+	s := startServer(t)
+	resp, err := http.Get(s.url + "/2015-03-31/functions/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(raw) != `{"Functions":[]}` {
+		t.Fatalf("ListFunctions: %d %s", resp.StatusCode, raw)
+	}
+	resp, err = http.Post(s.url+"/2015-03-31/functions/f/invocations", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 || resp.Header.Get("X-Amzn-ErrorType") != "ResourceNotFoundException" {
+		t.Fatalf("Invoke of a missing function: %d %v", resp.StatusCode, resp.Header)
+	}
+}
