@@ -15,6 +15,7 @@ import (
 	"github.com/minicloud/minicloud/lambda"
 	lambdawire "github.com/minicloud/minicloud/lambda/wire"
 	"github.com/minicloud/minicloud/stepfn"
+	sfnwire "github.com/minicloud/minicloud/stepfn/wire"
 )
 
 // Options configures a simulated account. The zero value is account
@@ -70,7 +71,12 @@ func New(opts Options) *Cloud {
 	c.StepFunctions = stepfn.New(stepfn.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Resolve: c.lambdaResource})
 	dynamoHandler := wire.NewHandler(c.Dynamo, wire.Options{})
 	lambdaHandler := lambdawire.NewHandler(c.Lambda, lambdawire.Options{Seed: opts.Seed})
+	sfnHandler := sfnwire.NewHandler(c.StepFunctions, sfnwire.Options{Seed: opts.Seed})
 	c.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.Header.Get("X-Amz-Target"), sfnwire.TargetPrefix) {
+			sfnHandler.ServeHTTP(w, r)
+			return
+		}
 		if lambdawire.IsLambdaPath(r.URL.Path) {
 			lambdaHandler.ServeHTTP(w, r)
 			return
@@ -95,7 +101,9 @@ func (c *Cloud) lambdaResource(arn string) (stepfn.Resource, bool) {
 
 // Handler serves the account's AWS wire protocols on one endpoint: Lambda's
 // REST-JSON protocol on its API paths (/2015-03-31/…, see
-// lambda/wire), DynamoDB's JSON protocol by the X-Amz-Target header.
+// lambda/wire), Step Functions' JSON protocol for an X-Amz-Target of
+// "AWSStepFunctions.*" (see stepfn/wire), DynamoDB's JSON protocol for the
+// rest.
 func (c *Cloud) Handler() http.Handler { return c.handler }
 
 // Close stops every service's background work.

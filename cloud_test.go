@@ -148,3 +148,33 @@ func TestCloud_HandlerServesLambdaByPath(t *testing.T) {
 		t.Fatalf("missing function over the wire: %d %v", resp.StatusCode, resp.Header)
 	}
 }
+
+// TestCloud_HandlerServesStepFunctionsByTarget sends "AWSStepFunctions.*"
+// targets to the account's Step Functions, next to DynamoDB.
+func TestCloud_HandlerServesStepFunctionsByTarget(t *testing.T) {
+	cloud, _ := minicloud.NewTest(t)
+	client := cloud.HTTPClient()
+	call := func(op, body string) (int, string) {
+		req, _ := http.NewRequest("POST", minicloud.Endpoint, strings.NewReader(body))
+		req.Header.Set("X-Amz-Target", "AWSStepFunctions."+op)
+		req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(raw)
+	}
+	code, out := call("CreateStateMachine", `{"name":"m","roleArn":"arn:aws:iam::123456789012:role/r","definition":"{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}"}`)
+	if code != 200 || !strings.Contains(out, `"stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:m"`) {
+		t.Fatalf("CreateStateMachine over the wire: %d %s", code, out)
+	}
+	if _, err := cloud.StepFunctions.DescribeStateMachine(context.Background(), "arn:aws:states:us-east-1:123456789012:stateMachine:m"); err != nil {
+		t.Fatalf("the state machine created over the wire: %v", err)
+	}
+	code, out = call("DescribeExecution", `{"executionArn":"arn:aws:states:us-east-1:123456789012:execution:m:none"}`)
+	if code != 400 || !strings.Contains(out, `#ExecutionDoesNotExist"`) {
+		t.Fatalf("missing execution over the wire: %d %s", code, out)
+	}
+}
