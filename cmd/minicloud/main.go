@@ -10,7 +10,9 @@
 // package dynamo/wire), so the same --endpoint-url serves "aws dynamodb"
 // and "aws dynamodbstreams". Lambda's REST paths (/2015-03-31/…) go to an
 // empty Lambda (package lambda/wire): functions are Go code and cannot be
-// uploaded, so it lists none and refuses CreateFunction. Other services
+// uploaded, so it lists none and refuses CreateFunction.
+// AWSStepFunctions.* goes to Step Functions (package stepfn/wire), in
+// memory only, for "aws stepfunctions". Other services
 // join the same address as their wire protocols are written.
 //
 // Flags:
@@ -50,6 +52,8 @@ import (
 	"github.com/minicloud/minicloud/dynamo/wire"
 	"github.com/minicloud/minicloud/lambda"
 	lambdawire "github.com/minicloud/minicloud/lambda/wire"
+	"github.com/minicloud/minicloud/stepfn"
+	sfnwire "github.com/minicloud/minicloud/stepfn/wire"
 )
 
 func main() {
@@ -137,6 +141,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	lambdaSvc := lambda.New(lambda.Options{Region: cfg.region, Logger: logger})
 	defer lambdaSvc.Close()
 	h = lambdaPaths(lambdawire.NewHandler(lambdaSvc, lambdawire.Options{Logger: logger}), h)
+	// Step Functions (AWSStepFunctions.* targets) keeps its state
+	// machines and executions in memory only.
+	sfnSvc := stepfn.New(stepfn.Options{Region: cfg.region})
+	defer sfnSvc.Close()
+	h = newRouter(h, map[string]http.Handler{sfnwire.TargetPrefix: sfnwire.NewHandler(sfnSvc, sfnwire.Options{Logger: logger})})
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

@@ -290,3 +290,28 @@ func TestRun_RoutesLambdaPaths(t *testing.T) {
 		t.Fatalf("Invoke of a missing function: %d %v", resp.StatusCode, resp.Header)
 	}
 }
+
+func TestRun_RoutesStepFunctionsTargets(t *testing.T) {
+	s := startServer(t)
+	call := func(op, body string) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, s.url, strings.NewReader(body))
+		req.Header.Set("X-Amz-Target", "AWSStepFunctions."+op)
+		req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(raw)
+	}
+	if code, out := call("CreateStateMachine", `{"name":"m","type":"EXPRESS","roleArn":"arn:aws:iam::123456789012:role/r","definition":"{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"Result\":7,\"End\":true}}}"}`); code != 200 {
+		t.Fatalf("CreateStateMachine: %d %s", code, out)
+	}
+	if code, out := call("StartSyncExecution", `{"stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:m"}`); code != 200 || !strings.Contains(out, `"output":"7"`) {
+		t.Fatalf("StartSyncExecution: %d %s", code, out)
+	}
+	if code, out := call("ListActivities", `{}`); code != 400 || !strings.Contains(out, "UnknownOperationException") {
+		t.Fatalf("an operation Step Functions has and minicloud does not: %d %s", code, out)
+	}
+}
