@@ -202,6 +202,16 @@ func TestSFN_TypedErrorsThroughTheSDK(t *testing.T) {
 	if !errors.As(err, &badArn) {
 		t.Errorf("bad ARN: %v", err)
 	}
+	standard, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("slow"), RoleArn: aws.String(sfnRole),
+		Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: standard.StateMachineArn})
+	var notSupported *types.StateMachineTypeNotSupported
+	if !errors.As(err, &notSupported) {
+		t.Errorf("StartSyncExecution of a Standard machine: %v", err)
+	}
 	out, err := client.ValidateStateMachineDefinition(ctx, &sfn.ValidateStateMachineDefinitionInput{Definition: aws.String(`{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Nowhere"}}}`)})
 	if err != nil || out.Result != types.ValidateStateMachineDefinitionResultCodeFail || len(out.Diagnostics) == 0 ||
 		out.Diagnostics[0].Severity != types.ValidateStateMachineDefinitionSeverityError || aws.ToString(out.Diagnostics[0].Code) == "" {
