@@ -1,4 +1,4 @@
-package sdktest
+package sdktest_test
 
 import (
 	"context"
@@ -8,8 +8,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/minicloud/minicloud"
 	"github.com/minicloud/minicloud/dynamo"
+	"github.com/minicloud/minicloud/lambda"
+	"github.com/minicloud/minicloud/sdktest"
 )
 
 // TestReadme_SDKClientWithoutASocket is the README's set-up for a test of
@@ -41,5 +45,31 @@ func TestReadme_SDKClientWithoutASocket(t *testing.T) {
 	got, err := cloud.Dynamo.GetItem(ctx, &dynamo.GetItemInput{TableName: "orders", Key: dynamo.Item{"id": dynamo.S("o-1")}})
 	if err != nil || got.Item == nil {
 		t.Fatalf("the item written through the SDK: %v, %v", got, err)
+	}
+}
+
+// TestReadme_ThreeServicesFromOneConfig is the README's one-line set-up:
+// one aws.Config for a fresh account, and DynamoDB, Lambda and Step
+// Functions clients built from it.
+func TestReadme_ThreeServicesFromOneConfig(t *testing.T) {
+	cfg, cloud, _ := sdktest.Config(t)
+	db, fns, flows := dynamodb.NewFromConfig(cfg), awslambda.NewFromConfig(cfg), sfn.NewFromConfig(cfg)
+
+	ctx := context.Background()
+	if _, err := cloud.Lambda.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: "hello",
+		Handler: lambda.Handler(func(name string) (string, error) { return "hello, " + name, nil })}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := fns.Invoke(ctx, &awslambda.InvokeInput{FunctionName: aws.String("hello"), Payload: []byte(`"ana"`)})
+	if err != nil || string(out.Payload) != `"hello, ana"` {
+		t.Fatalf("Invoke: %v %s", err, out.Payload)
+	}
+	tables, err := db.ListTables(ctx, &dynamodb.ListTablesInput{})
+	if err != nil || len(tables.TableNames) != 0 {
+		t.Fatalf("ListTables: %v %v", err, tables)
+	}
+	machines, err := flows.ListStateMachines(ctx, &sfn.ListStateMachinesInput{})
+	if err != nil || len(machines.StateMachines) != 0 {
+		t.Fatalf("ListStateMachines: %v %v", err, machines)
 	}
 }
