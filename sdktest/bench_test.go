@@ -69,7 +69,7 @@ func benchSetup(b *testing.B) (*dynamo.DB, *wire.Handler, *dynamodb.Client, *dyn
 	h := wire.NewHandler(db, wire.Options{})
 	srv := httptest.NewServer(h)
 	b.Cleanup(srv.Close)
-	return db, h, clientFor(srv, srv.Client().Transport, testKeyID, testSecret), clientFor(srv, &minicloud.Transport{Handler: h}, testKeyID, testSecret)
+	return db, h, clientFor(srv.URL, srv.Client().Transport, testKeyID, testSecret), clientFor(minicloud.Endpoint, &minicloud.Transport{Handler: h}, testKeyID, testSecret)
 }
 
 // BenchmarkGetItem reads one item four ways: through the SDK over

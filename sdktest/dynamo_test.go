@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,6 +27,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/minicloud/minicloud"
 	"github.com/minicloud/minicloud/dynamo"
 	"github.com/minicloud/minicloud/dynamo/wire"
 )
@@ -72,19 +74,37 @@ func (c *checkingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// newClient starts a handler over db behind an httptest server and returns
-// an SDK client for it, configured as production code configures one.
-func newClient(t testing.TB, db *dynamo.DB, opts wire.Options, keyID, secret string) *dynamodb.Client {
+// loopbackEnv, when set to 1, makes the tests reach their handlers over
+// loopback HTTP instead of minicloud.Transport. CI runs the suite both
+// ways.
+const loopbackEnv = "MINICLOUD_SDKTEST_LOOPBACK"
+
+// serveSDK makes h reachable by SDK clients: in the process through
+// minicloud.Transport by default, or behind an httptest server when
+// MINICLOUD_SDKTEST_LOOPBACK=1. It returns the endpoint and the transport
+// that reaches it.
+func serveSDK(t testing.TB, h http.Handler) (endpoint string, transport http.RoundTripper) {
 	t.Helper()
-	srv := httptest.NewServer(wire.NewHandler(db, opts))
-	t.Cleanup(srv.Close)
-	return clientFor(srv, &checkingTransport{t: t, next: srv.Client().Transport}, keyID, secret)
+	if os.Getenv(loopbackEnv) == "1" {
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		return srv.URL, srv.Client().Transport
+	}
+	return minicloud.Endpoint, &minicloud.Transport{Handler: h}
 }
 
-// clientFor returns an SDK client for srv that sends its requests through
-// transport.
-func clientFor(srv *httptest.Server, transport http.RoundTripper, keyID, secret string) *dynamodb.Client {
-	return dynamodb.NewFromConfig(sdkConfig(transport, keyID, secret), func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(srv.URL) })
+// newClient serves a handler over db and returns an SDK client for it,
+// configured as production code configures one.
+func newClient(t testing.TB, db *dynamo.DB, opts wire.Options, keyID, secret string) *dynamodb.Client {
+	t.Helper()
+	endpoint, transport := serveSDK(t, wire.NewHandler(db, opts))
+	return clientFor(endpoint, &checkingTransport{t: t, next: transport}, keyID, secret)
+}
+
+// clientFor returns an SDK client for endpoint that sends its requests
+// through transport.
+func clientFor(endpoint string, transport http.RoundTripper, keyID, secret string) *dynamodb.Client {
+	return dynamodb.NewFromConfig(sdkConfig(transport, keyID, secret), func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(endpoint) })
 }
 
 // sdkConfig is the configuration every client of these tests shares. It

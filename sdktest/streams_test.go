@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,16 +50,15 @@ func startStreams(t *testing.T, opts dynamo.Options) *streamsEnv {
 	env.db = dynamo.New(opts)
 	t.Cleanup(func() { env.db.Close() })
 	h := wire.NewHandler(env.db, wire.Options{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	endpoint, transport := serveSDK(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		env.mu.Lock()
 		env.calls[r.Header.Get("X-Amz-Target")]++
 		env.mu.Unlock()
 		h.ServeHTTP(w, r)
 	}))
-	t.Cleanup(srv.Close)
-	cfg := sdkConfig(&checkingTransport{t: t, next: srv.Client().Transport}, testKeyID, testSecret)
-	env.ddb = dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(srv.URL) })
-	env.streams = dynamodbstreams.NewFromConfig(cfg, func(o *dynamodbstreams.Options) { o.BaseEndpoint = aws.String(srv.URL) })
+	cfg := sdkConfig(&checkingTransport{t: t, next: transport}, testKeyID, testSecret)
+	env.ddb = dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(endpoint) })
+	env.streams = dynamodbstreams.NewFromConfig(cfg, func(o *dynamodbstreams.Options) { o.BaseEndpoint = aws.String(endpoint) })
 	return env
 }
 
