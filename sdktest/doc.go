@@ -3,9 +3,13 @@
 // its own, so that neither ever enters the dependencies of the minicloud
 // library.
 //
-// Its tests start minicloud's handlers behind httptest servers and drive
-// them with aws-sdk-go-v2's clients exactly as production code drives AWS:
-// static credentials and a BaseEndpoint are the only differences. The
+// Its tests drive minicloud's handlers with aws-sdk-go-v2's clients
+// exactly as production code drives AWS: static credentials and a
+// BaseEndpoint are the only differences. By default the clients reach the
+// handlers in the process through minicloud.Transport; with
+// MINICLOUD_SDKTEST_LOOPBACK=1 they go through httptest servers over
+// loopback HTTP instead, and CI runs the suite both ways. [Config] gives a
+// test an aws.Config for a fresh account in one line. The
 // dynamodb client covers every operation, typed errors, paginators,
 // retries and signatures; the dynamodbstreams client, pointed at the same
 // endpoint, reads the streams that the dynamodb client turns on with
