@@ -60,16 +60,11 @@ func (s *Service) CreateAlias(ctx context.Context, in *CreateAliasInput) (*Alias
 	if !validAliasName(in.Name) {
 		return nil, ErrInvalidParameterValue.Newf("1 validation error detected: Value '%s' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)", in.Name)
 	}
-	ref, err := parseFunctionRef(in.FunctionName)
+	fn, err := s.lockFunction(in.FunctionName)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	fn, err := s.lookupLocked(ref)
-	if err != nil {
-		return nil, err
-	}
 	if _, ok := fn.aliases[in.Name]; ok {
 		return nil, ErrResourceConflict.Newf("Alias already exists: %s", s.qualifiedARN(fn.name, in.Name))
 	}
@@ -185,16 +180,11 @@ func (s *Service) UpdateAlias(ctx context.Context, in *UpdateAliasInput) (*Alias
 	if in == nil {
 		return nil, ErrInvalidParameterValue.New("UpdateAliasInput is required")
 	}
-	ref, err := parseFunctionRef(in.FunctionName)
+	fn, err := s.lockFunction(in.FunctionName)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	fn, err := s.lookupLocked(ref)
-	if err != nil {
-		return nil, err
-	}
 	a, ok := fn.aliases[in.Name]
 	if !ok {
 		return nil, ErrResourceNotFound.Newf("Alias not found: %s", s.qualifiedARN(fn.name, in.Name))

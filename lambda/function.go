@@ -256,7 +256,24 @@ func (s *Service) checkCodeStorageLocked(add int64) error {
 	return nil
 }
 
-// lookup returns the named function. The caller holds s.mu.
+// lockFunction parses a function name, locks s.mu and finds the function.
+// On success the caller holds s.mu and must unlock it; on failure it is
+// not held.
+func (s *Service) lockFunction(name string) (*function, error) {
+	ref, err := parseFunctionRef(name)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	fn, err := s.lookupLocked(ref)
+	if err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	return fn, nil
+}
+
+// lookupLocked returns the named function. The caller holds s.mu.
 func (s *Service) lookupLocked(ref functionRef) (*function, error) {
 	if s.closed {
 		return nil, errClosed()
@@ -390,16 +407,11 @@ func (s *Service) UpdateFunctionConfiguration(ctx context.Context, in *UpdateFun
 	if in == nil {
 		return nil, ErrInvalidParameterValue.New("UpdateFunctionConfigurationInput is required")
 	}
-	ref, err := parseFunctionRef(in.FunctionName)
+	fn, err := s.lockFunction(in.FunctionName)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	fn, err := s.lookupLocked(ref)
-	if err != nil {
-		return nil, err
-	}
 	if in.RevisionId != "" && in.RevisionId != fn.latest.revision {
 		return nil, ErrPreconditionFailed.New("The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
 	}

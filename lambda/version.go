@@ -30,16 +30,11 @@ func (s *Service) PublishVersion(ctx context.Context, in *PublishVersionInput) (
 	if in == nil {
 		return nil, ErrInvalidParameterValue.New("PublishVersionInput is required")
 	}
-	ref, err := parseFunctionRef(in.FunctionName)
+	fn, err := s.lockFunction(in.FunctionName)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	fn, err := s.lookupLocked(ref)
-	if err != nil {
-		return nil, err
-	}
 	if in.CodeSha256 != "" && in.CodeSha256 != fn.latest.cfg.codeSha256 {
 		return nil, ErrInvalidParameterValue.Newf("CodeSHA256 (%s) is different from current CodeSHA256 in $LATEST (%s). Please try again with the CodeSHA256 in $LATEST.", in.CodeSha256, fn.latest.cfg.codeSha256)
 	}
