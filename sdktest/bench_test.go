@@ -182,6 +182,68 @@ func BenchmarkPutItem(b *testing.B) {
 	})
 }
 
+// BenchmarkQuery reads one partition of 20 items (benchItem's attributes
+// each) the same ways, the floor included.
+func BenchmarkQuery(b *testing.B) {
+	ctx := context.Background()
+	db, h, c, direct := benchSetup(b)
+	_, err := db.CreateTable(ctx, &dynamo.CreateTableInput{
+		TableName: "feed",
+		AttributeDefinitions: []dynamo.AttributeDefinition{
+			{AttributeName: "pk", AttributeType: dynamo.ScalarAttributeTypeS},
+			{AttributeName: "sk", AttributeType: dynamo.ScalarAttributeTypeN},
+		},
+		KeySchema: []dynamo.KeySchemaElement{
+			{AttributeName: "pk", KeyType: dynamo.KeyTypeHash},
+			{AttributeName: "sk", KeyType: dynamo.KeyTypeRange},
+		},
+		BillingMode: dynamo.BillingModePayPerRequest,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	native, _ := benchItem()
+	for i := 0; i < 20; i++ {
+		item := dynamo.Item{}
+		for k, v := range native {
+			item[k] = v
+		}
+		item["sk"] = dynamo.N(strconv.Itoa(i))
+		if _, err := db.PutItem(ctx, &dynamo.PutItemInput{TableName: "feed", Item: item}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	const body = `{"TableName":"feed","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"user#00042"}}}`
+	floor := floorClient(h, map[string]string{"Query": body})
+	in := &dynamodb.QueryInput{TableName: aws.String("feed"), KeyConditionExpression: aws.String("pk = :p"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": &types.AttributeValueMemberS{Value: "user#00042"}}}
+	for _, sdk := range []struct {
+		name string
+		c    *dynamodb.Client
+	}{{"sdk-http", c}, {"sdk-direct", direct}, {"sdk-floor", floor}} {
+		b.Run(sdk.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				out, err := sdk.c.Query(ctx, in)
+				if err != nil || out.Count != 20 {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("in-process", func(b *testing.B) {
+		b.ReportAllocs()
+		in := &dynamo.QueryInput{TableName: "feed", KeyConditionExpression: "pk = :p",
+			ExpressionAttributeValues: map[string]dynamo.AttributeValue{":p": dynamo.S("user#00042")}}
+		for b.Loop() {
+			out, err := db.Query(ctx, in)
+			if err != nil || out.Count != 20 {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
 // serve hands one request straight to the handler.
 func serve(h *wire.Handler, op, body string) *httptest.ResponseRecorder {
 	r := httptest.NewRequest("POST", "/", strings.NewReader(body))
