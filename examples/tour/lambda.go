@@ -24,12 +24,6 @@ func greet(ctx context.Context, ev struct {
 
 func tourLambda(w io.Writer) error {
 	ctx := context.Background()
-	fit := lambda.Check(lambda.Workload{MemoryMB: 30 * 1024, Duration: 30 * time.Minute, FileSize: 3 << 30})
-	fmt.Fprintln(w, "Is Lambda a fit for 30 GB of memory, 30 minutes and a 3 GB file?")
-	for _, line := range strings.Split(strings.TrimRight(fit.String(), "\n"), "\n") {
-		fmt.Fprintln(w, "  "+line)
-	}
-
 	c := clock.NewManual(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	svc := lambda.New(lambda.Options{Clock: c, Seed: 1})
 	defer svc.Close()

@@ -8,6 +8,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/minicloud/minicloud/examples/internal/cost"
+	"github.com/minicloud/minicloud/examples/internal/fitcheck"
+	"github.com/minicloud/minicloud/examples/internal/sessionsttl"
 )
 
 // stop is one stop of the tour: a heading and the code that narrates it.
@@ -20,8 +24,11 @@ var stops = []stop{
 	{"Time is a dependency: clock.Manual", tourClock},
 	{"DynamoDB: exact numbers, conditional writes, Query pages", tourDynamo},
 	{"DynamoDB Streams and Time to Live", tourStreams},
-	{"Lambda: fit, handlers, throttling, cost", tourLambda},
+	{"Sessions that expire: Time to Live (go run ./examples/sessions-ttl)", sessionsttl.Run},
+	{"Lambda: handlers, throttling, cost", tourLambda},
+	{"Is Lambda a fit? (go run ./examples/fit-check)", fitcheck.Run},
 	{"Step Functions: a week-long workflow in no time", tourStepFunctions},
+	{"What a day of traffic costs (go run ./examples/cost)", cost.Run},
 }
 
 func main() {
