@@ -253,8 +253,8 @@ func (d *decoder) list(n *node, fn func(i int, e *node)) bool {
 	}
 	switch n.kind {
 	case kindArray:
-		for i := range n.elems {
-			fn(i, &n.elems[i])
+		for i := range n.members {
+			fn(i, &n.members[i].value)
 			if d.failed() {
 				return false
 			}
@@ -326,7 +326,7 @@ func (d *decoder) structure(n *node, fn func(name string, v *node)) bool {
 // strings reads a list of String members. An absent list is nil; a
 // present one, even empty, is not.
 func (d *decoder) strings(n *node) []string {
-	out := []string{}
+	out := make([]string, 0, len(n.members))
 	if !d.list(n, func(_ int, e *node) { out = append(out, d.str(e)) }) {
 		return nil
 	}
@@ -336,7 +336,7 @@ func (d *decoder) strings(n *node) []string {
 // stringMap reads a map of String members, such as
 // ExpressionAttributeNames. Absent is nil; present, even empty, is not.
 func (d *decoder) stringMap(n *node) map[string]string {
-	out := map[string]string{}
+	out := make(map[string]string, len(n.members))
 	if !d.mapOf(n, func(k string, v *node) { out[k] = d.str(v) }) {
 		return nil
 	}

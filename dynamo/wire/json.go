@@ -3,6 +3,7 @@ package wire
 import (
 	"fmt"
 	"strconv"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -26,11 +27,11 @@ type node struct {
 	kind    kind
 	b       bool     // kindBool
 	text    string   // kindString: the unescaped text; kindNumber: the literal
-	elems   []node   // kindArray
-	members []member // kindObject
+	members []member // kindObject: the members; kindArray: the elements, unnamed
 }
 
-// member is one name/value pair of a JSON object.
+// member is one name/value pair of a JSON object, or one element of an
+// array (with no name).
 type member struct {
 	name  string
 	value node
@@ -61,6 +62,7 @@ var errTooDeep = &syntaxError{msg: "nesting too deep"}
 // and unpaired surrogates become U+FFFD.
 func parseJSON(data []byte) (node, error) {
 	p := parser{data: data}
+	defer p.release()
 	p.skipSpace()
 	n, err := p.value(0)
 	if err != nil {
@@ -76,6 +78,78 @@ func parseJSON(data []byte) (node, error) {
 type parser struct {
 	data []byte
 	pos  int
+
+	// scratch holds the members of the objects and arrays being parsed,
+	// innermost last; a finished container moves its own to the arena.
+	scratch []member
+	// arena is the backing store the finished containers' member slices
+	// are carved from, so that a document costs a few allocations rather
+	// than one or more per container.
+	arena []member
+	// window is a copy of a stretch of data as a string: strings without
+	// escapes that fall inside it are sliced from it rather than copied
+	// one by one. It is kept short so that a string that outlives the
+	// request (an attribute of a stored item) pins little else.
+	window      string
+	windowStart int
+}
+
+// windowBytes is the length of the string windows of a parser.
+const windowBytes = 1024
+
+// scratchPool recycles the parsers' scratch stacks.
+var scratchPool = sync.Pool{New: func() any { return new([]member) }}
+
+// release returns the parser's scratch stack to the pool.
+func (p *parser) release() {
+	if p.scratch == nil {
+		return
+	}
+	s := p.scratch[:cap(p.scratch)]
+	clear(s) // drop the references to strings, for the collector
+	s = s[:0]
+	p.scratch = nil
+	if cap(s) <= 4096 {
+		scratchPool.Put(&s)
+	}
+}
+
+// push appends m to the scratch stack.
+func (p *parser) push(m member) {
+	if p.scratch == nil {
+		p.scratch = *scratchPool.Get().(*[]member)
+	}
+	p.scratch = append(p.scratch, m)
+}
+
+// finish moves the scratch members from base on into an exactly sized
+// slice of the arena and pops them.
+func (p *parser) finish(base int) []member {
+	n := len(p.scratch) - base
+	if cap(p.arena)-len(p.arena) < n {
+		size := max(n, 2*cap(p.arena), len(p.data)/12+4)
+		p.arena = make([]member, 0, size)
+	}
+	start := len(p.arena)
+	p.arena = append(p.arena, p.scratch[base:]...)
+	clear(p.scratch[base:])
+	p.scratch = p.scratch[:base]
+	return p.arena[start:len(p.arena):len(p.arena)]
+}
+
+// text returns data[start:end] as a string, sliced from the current
+// window when it fits there, from a new window when it is short enough,
+// and copied on its own otherwise.
+func (p *parser) text(start, end int) string {
+	if start >= p.windowStart && end <= p.windowStart+len(p.window) {
+		return p.window[start-p.windowStart : end-p.windowStart]
+	}
+	if end-start > windowBytes/4 {
+		return string(p.data[start:end])
+	}
+	p.windowStart = start
+	p.window = string(p.data[start:min(start+windowBytes, len(p.data))])
+	return p.window[:end-start]
 }
 
 func (p *parser) errorf(format string, args ...any) error {
@@ -145,6 +219,7 @@ func (p *parser) object(depth int) (node, error) {
 		p.pos++
 		return n, nil
 	}
+	base := len(p.scratch)
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
@@ -164,7 +239,7 @@ func (p *parser) object(depth int) (node, error) {
 		if err != nil {
 			return node{}, err
 		}
-		n.members = append(n.members, member{name: name, value: v})
+		p.push(member{name: name, value: v})
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return node{}, p.errorf("unexpected end of input in object")
@@ -174,6 +249,7 @@ func (p *parser) object(depth int) (node, error) {
 			p.pos++
 		case '}':
 			p.pos++
+			n.members = p.finish(base)
 			return n, nil
 		default:
 			return node{}, p.errorf("invalid character %s after object key:value pair", p.quoteChar())
@@ -190,16 +266,16 @@ func (p *parser) array(depth int) (node, error) {
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
-		n.elems = []node{}
 		return n, nil
 	}
+	base := len(p.scratch)
 	for {
 		p.skipSpace()
 		v, err := p.value(depth)
 		if err != nil {
 			return node{}, err
 		}
-		n.elems = append(n.elems, v)
+		p.push(member{value: v})
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return node{}, p.errorf("unexpected end of input in array")
@@ -209,6 +285,7 @@ func (p *parser) array(depth int) (node, error) {
 			p.pos++
 		case ']':
 			p.pos++
+			n.members = p.finish(base)
 			return n, nil
 		default:
 			return node{}, p.errorf("invalid character %s after array element", p.quoteChar())
@@ -249,7 +326,7 @@ func (p *parser) number() (node, error) {
 			return node{}, p.errorf("invalid character %s in exponent of numeric literal", p.quoteChar())
 		}
 	}
-	return node{kind: kindNumber, text: string(p.data[start:p.pos])}, nil
+	return node{kind: kindNumber, text: p.text(start, p.pos)}, nil
 }
 
 // string parses a quoted string at p.pos and returns its unescaped text.
@@ -260,12 +337,11 @@ func (p *parser) string() (string, error) {
 	for p.pos < len(p.data) {
 		c := p.data[p.pos]
 		if c == '"' {
-			s := p.data[start:p.pos]
-			if !utf8.Valid(s) {
+			if !utf8.Valid(p.data[start:p.pos]) {
 				return "", p.errorf("invalid UTF-8 in string")
 			}
 			p.pos++
-			return string(s), nil
+			return p.text(start, p.pos-1), nil
 		}
 		if c == '\\' {
 			break

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -172,7 +170,7 @@ func (h *Handler) serveStreams(w http.ResponseWriter, r *http.Request) {
 		respond(http.StatusNotFound, "application/xml", []byte("<UnknownOperationException/>\n"))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.limits.MaxRequestBytes))
+	body, err := h.readBody(w, r)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -182,7 +180,7 @@ func (h *Handler) serveStreams(w http.ResponseWriter, r *http.Request) {
 		fail(ErrSerialization.New("Could not read the request body: " + err.Error()))
 		return
 	}
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/json" {
+	if mt := mediaType(r.Header.Get("Content-Type")); mt == "application/json" {
 		contentType = mt
 	} else if len(body) > 0 && mt != "application/x-amz-json-1.0" {
 		respond(http.StatusNotFound, "application/xml", []byte("<UnknownOperationException/>\n"))

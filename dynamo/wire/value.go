@@ -39,15 +39,15 @@ func (d *decoder) value(n *node) dynamo.AttributeValue {
 		case "NS":
 			got = dynamo.NS(d.strings(v))
 		case "BS":
-			bs := dynamo.BS{}
+			bs := make(dynamo.BS, 0, len(v.members))
 			d.list(v, func(_ int, e *node) { bs = append(bs, d.blob(e)) })
 			got = bs
 		case "L":
-			l := dynamo.L{}
+			l := make(dynamo.L, 0, len(v.members))
 			d.list(v, func(_ int, e *node) { l = append(l, d.value(e)) })
 			got = l
 		case "M":
-			m := dynamo.M{}
+			m := make(dynamo.M, len(v.members))
 			d.mapOf(v, func(k string, e *node) { m[k] = d.value(e) })
 			got = m
 		default:
@@ -72,7 +72,7 @@ func (d *decoder) value(n *node) dynamo.AttributeValue {
 // item reads a map of AttributeValues: an item, a key, or an
 // ExclusiveStartKey. Absent (or null) is nil; present, even empty, is not.
 func (d *decoder) item(n *node) dynamo.Item {
-	out := dynamo.Item{}
+	out := make(dynamo.Item, len(n.members))
 	if !d.mapOf(n, func(k string, v *node) { out[k] = d.value(v) }) {
 		return nil
 	}
@@ -81,7 +81,7 @@ func (d *decoder) item(n *node) dynamo.Item {
 
 // values reads ExpressionAttributeValues.
 func (d *decoder) values(n *node) map[string]dynamo.AttributeValue {
-	out := map[string]dynamo.AttributeValue{}
+	out := make(map[string]dynamo.AttributeValue, len(n.members))
 	if !d.mapOf(n, func(k string, v *node) { out[k] = d.value(v) }) {
 		return nil
 	}
