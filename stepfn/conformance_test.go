@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/minicloud/minicloud/internal/awserr"
 )
 
 // conformanceCase is one case of testdata/conformance: a definition run
@@ -28,6 +29,12 @@ type conformanceCase struct {
 	Definition json.RawMessage           `json:"definition"`
 	Input      json.RawMessage           `json:"input"`
 	Resources  map[string][]scriptedStep `json:"resources"`
+	// Machines are other state machines the case may start (nested
+	// executions), by name.
+	Machines map[string]json.RawMessage `json:"machines"`
+	// DynamoDB scripts Options.DynamoDB by API action; its calls and
+	// inputs are checked under "dynamodb:<Action>".
+	DynamoDB map[string][]scriptedStep `json:"dynamodb"`
 
 	Status       string                       `json:"status"`
 	Output       json.RawMessage              `json:"output"`
@@ -54,6 +61,52 @@ type scriptedStep struct {
 	Sleep          float64         `json:"sleep"`
 	HeartbeatEvery float64         `json:"heartbeatEvery"`
 	BigOutput      int             `json:"bigOutput"`
+	// AWSError fails the call with a service error of this code and
+	// Cause as message.
+	AWSError string `json:"awsError"`
+	// Callback answers the task token found in the input's TaskToken
+	// field, as a worker would, on its own goroutine.
+	Callback *scriptedCallback `json:"callback"`
+}
+
+// scriptedCallback is a worker answering a .waitForTaskToken Task.
+type scriptedCallback struct {
+	After          float64         `json:"after"`          // seconds before answering
+	HeartbeatEvery float64         `json:"heartbeatEvery"` // SendTaskHeartbeat this often until then
+	Output         json.RawMessage `json:"output"`         // SendTaskSuccess with this
+	Error          string          `json:"error"`          // else SendTaskFailure with these
+	Cause          string          `json:"cause"`
+	Never          bool            `json:"never"` // never answers
+}
+
+func (cb *scriptedCallback) answer(s *Service, input []byte, wg *sync.WaitGroup) {
+	var in struct{ TaskToken string }
+	_ = json.Unmarshal(input, &in)
+	if cb.Never {
+		return
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		ctx := context.Background()
+		left := time.Duration(cb.After * float64(time.Second))
+		for cb.HeartbeatEvery > 0 && left > 0 {
+			step := min(left, time.Duration(cb.HeartbeatEvery*float64(time.Second)))
+			time.Sleep(step)
+			left -= step
+			if left > 0 {
+				if _, err := s.SendTaskHeartbeat(ctx, &SendTaskHeartbeatInput{TaskToken: in.TaskToken}); err != nil {
+					return
+				}
+			}
+		}
+		time.Sleep(left)
+		if cb.Output != nil {
+			_, _ = s.SendTaskSuccess(ctx, &SendTaskSuccessInput{TaskToken: in.TaskToken, Output: string(cb.Output)})
+			return
+		}
+		_, _ = s.SendTaskFailure(ctx, &SendTaskFailureInput{TaskToken: in.TaskToken, Error: cb.Error, Cause: cb.Cause})
+	}()
 }
 
 func (st scriptedStep) run(ctx context.Context, input []byte) ([]byte, error) {
@@ -75,6 +128,8 @@ func (st scriptedStep) run(ctx context.Context, input []byte) ([]byte, error) {
 		}
 	}
 	switch {
+	case st.AWSError != "":
+		return nil, awserr.New(st.AWSError, 400, st.Cause)
 	case st.Error != "":
 		return nil, &TaskError{Name: st.Error, Cause: st.Cause}
 	case st.PlainError != "":
@@ -91,6 +146,8 @@ func (st scriptedStep) run(ctx context.Context, input []byte) ([]byte, error) {
 
 // script is a registered resource that follows its steps.
 type script struct {
+	svc    *Service
+	wg     *sync.WaitGroup // the workers answering callbacks
 	mu     sync.Mutex
 	steps  []scriptedStep
 	calls  int
@@ -103,6 +160,9 @@ func (s *script) Invoke(ctx context.Context, input []byte) ([]byte, error) {
 	s.calls++
 	s.inputs = append(s.inputs, append(json.RawMessage(nil), input...))
 	s.mu.Unlock()
+	if st.Callback != nil {
+		st.Callback.answer(s.svc, input, s.wg)
+	}
 	return st.run(ctx, input)
 }
 
@@ -153,14 +213,34 @@ func TestConformance(t *testing.T) {
 
 func runConformance(t *testing.T, c conformanceCase) {
 	ctx := context.Background()
-	s := New(Options{Rand: rand.NewPCG(7, 7)})
+	scripts := map[string]*script{}
+	var workers sync.WaitGroup
+	defer workers.Wait()
+	opts := Options{Rand: rand.NewPCG(7, 7)}
+	if c.DynamoDB != nil {
+		opts.DynamoDB = DynamoDBFunc(func(ctx context.Context, action string, request []byte) ([]byte, error) {
+			sc, ok := scripts["dynamodb:"+action]
+			if !ok {
+				return nil, awserr.New("UnknownOperationException", 400, "no script for "+action)
+			}
+			return sc.Invoke(ctx, request)
+		})
+	}
+	s := New(opts)
 	defer s.Close()
 	start := time.Now()
-	scripts := map[string]*script{}
 	for arn, steps := range c.Resources {
-		sc := &script{steps: steps}
+		sc := &script{steps: steps, svc: s, wg: &workers}
 		scripts[arn] = sc
 		s.RegisterResource(arn, sc)
+	}
+	for action, steps := range c.DynamoDB {
+		scripts["dynamodb:"+action] = &script{steps: steps, svc: s, wg: &workers}
+	}
+	for name, def := range c.Machines {
+		if _, err := s.CreateStateMachine(ctx, &CreateStateMachineInput{Name: name, Definition: string(def), RoleArn: "arn:aws:iam::123456789012:role/sfn"}); err != nil {
+			t.Fatalf("CreateStateMachine %s: %v", name, err)
+		}
 	}
 	sm, err := s.CreateStateMachine(ctx, &CreateStateMachineInput{Name: "conformance", Definition: string(c.Definition), RoleArn: "arn:aws:iam::123456789012:role/sfn", Type: c.Type})
 	if err != nil {

@@ -24,6 +24,7 @@ type HistoryEvent struct {
 	StateExitedEventDetails             *StateExitedEventDetails             `json:"stateExitedEventDetails,omitempty"`
 	TaskScheduledEventDetails           *TaskScheduledEventDetails           `json:"taskScheduledEventDetails,omitempty"`
 	TaskStartedEventDetails             *TaskStartedEventDetails             `json:"taskStartedEventDetails,omitempty"`
+	TaskSubmittedEventDetails           *TaskSubmittedEventDetails           `json:"taskSubmittedEventDetails,omitempty"`
 	TaskSucceededEventDetails           *TaskSucceededEventDetails           `json:"taskSucceededEventDetails,omitempty"`
 	TaskFailedEventDetails              *TaskFailedEventDetails              `json:"taskFailedEventDetails,omitempty"`
 	TaskTimedOutEventDetails            *TaskFailedEventDetails              `json:"taskTimedOutEventDetails,omitempty"`
@@ -101,6 +102,17 @@ type TaskStartedEventDetails struct {
 
 // TaskSucceededEventDetails are the details of TaskSucceeded.
 type TaskSucceededEventDetails struct {
+	ResourceType  string                            `json:"resourceType"`
+	Resource      string                            `json:"resource"`
+	Output        string                            `json:"output"`
+	OutputDetails *HistoryEventExecutionDataDetails `json:"outputDetails,omitempty"`
+}
+
+// TaskSubmittedEventDetails are the details of TaskSubmitted: a .sync or
+// .waitForTaskToken Task's service call was accepted, with the service's
+// response (a started execution's ARN, a sent message's id), and the
+// Task now waits for the job or the callback.
+type TaskSubmittedEventDetails struct {
 	ResourceType  string                            `json:"resourceType"`
 	Resource      string                            `json:"resource"`
 	Output        string                            `json:"output"`
@@ -285,6 +297,11 @@ func withoutData(ev HistoryEvent) HistoryEvent {
 		c := *d
 		c.Parameters = ""
 		ev.TaskScheduledEventDetails = &c
+	}
+	if d := ev.TaskSubmittedEventDetails; d != nil {
+		c := *d
+		c.Output = ""
+		ev.TaskSubmittedEventDetails = &c
 	}
 	if d := ev.TaskSucceededEventDetails; d != nil {
 		c := *d

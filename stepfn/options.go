@@ -31,6 +31,11 @@ type Options struct {
 	// registered with RegisterResource: minicloud.New uses it so that a
 	// Task finds the account's Lambda functions by ARN.
 	Resolve func(arn string) (Resource, bool)
+	// DynamoDB, when set, serves the optimized DynamoDB integrations
+	// (arn:aws:states:::dynamodb:putItem, getItem, updateItem and
+	// deleteItem) of Tasks that have no resource registered under those
+	// ARNs: minicloud.New points it at the account's DynamoDB.
+	DynamoDB DynamoDB
 }
 
 // Limits holds Step Functions quotas. A zero field means AWS's default,

@@ -32,6 +32,7 @@ type stateRun struct {
 	entered   time.Time
 	item      *mapItem
 	ctxObj    any
+	taskToken string // $$.Task.Token of a .waitForTaskToken attempt
 }
 
 // contextObject builds $$ for the state, once.
@@ -47,6 +48,9 @@ func (sr *stateRun) contextObject() any {
 		},
 		"StateMachine": map[string]any{"Id": e.m.arn, "Name": e.m.name},
 		"State":        map[string]any{"Name": sr.st.name, "EnteredTime": formatTime(sr.entered)},
+	}
+	if sr.taskToken != "" {
+		obj["Task"] = map[string]any{"Token": sr.taskToken}
 	}
 	if sr.item != nil {
 		obj["Map"] = map[string]any{"Item": map[string]any{"Index": intNumber(int64(sr.item.index)), "Value": sr.item.value}}
@@ -428,6 +432,10 @@ func (e *execution) attempt(ctx context.Context, sr *stateRun, input any, th *th
 	var result any
 	switch st.typ {
 	case "Task":
+		if _, p := integrationPattern(st.resource); p == patternCallback {
+			// Each attempt is a new task with its own token.
+			sr.taskToken, sr.ctxObj = e.svc.newTaskToken(e.arn), nil
+		}
 		params := eff
 		if st.parameters != nil {
 			if params, serr = sr.template(st.parameters, eff, "Parameters"); serr != nil {

@@ -50,7 +50,9 @@ type Service struct {
 	execs     map[string]*execution
 	resources map[string]Resource
 	resolve   func(arn string) (Resource, bool)
-	closed    []*execution // closed executions, oldest first
+	dynamoDB  DynamoDB
+	tokens    map[string]*waitingTask // task tokens of Tasks waiting for a callback
+	closed    []*execution            // closed executions, oldest first
 	open      int
 	shut      bool
 
@@ -85,6 +87,8 @@ func New(opts Options) *Service {
 		execs:     map[string]*execution{},
 		resources: map[string]Resource{},
 		resolve:   opts.Resolve,
+		dynamoDB:  opts.DynamoDB,
+		tokens:    map[string]*waitingTask{},
 	}
 	if s.region == "" {
 		s.region = "us-east-1"

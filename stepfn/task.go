@@ -91,7 +91,11 @@ func (e *execution) task(ctx context.Context, sr *stateRun, eff, params any, th 
 	if serr != nil {
 		return nil, serr
 	}
+	base, pattern := integrationPattern(st.resource)
 	res, found := e.svc.resource(st.resource)
+	if !found && pattern != "" {
+		res, found = e.svc.resource(base)
+	}
 	payload := params
 	if tgt.invoke {
 		m, _ := params.(map[string]any)
@@ -138,14 +142,37 @@ func (e *execution) task(ctx context.Context, sr *stateRun, eff, params any, th 
 		}
 		return &stateError{name: name, cause: cause}
 	}
+
+	guard := &submitGuard{emit: func(out string) {
+		e.emit(th, HistoryEvent{Type: "TaskSubmitted", TaskSubmittedEventDetails: &TaskSubmittedEventDetails{
+			ResourceType: tgt.resourceType, Resource: tgt.resource, Output: out, OutputDetails: notTruncated}})
+	}}
+	if !found && !tgt.lambda && !tgt.invoke {
+		res, found = e.builtin(base, pattern, guard)
+	}
 	if !found {
 		if tgt.lambda || tgt.invoke {
 			return nil, fail("Failed", "Lambda.ResourceNotFoundException", "Function not found: "+tgt.arn+" (Service: Lambda, Status Code: 404, Request ID: "+e.svc.rnd.uuid()+")")
 		}
 		return nil, fail("Failed", ErrorTaskFailed, "No resource is registered for "+st.resource+" (register one with Service.RegisterResource)")
 	}
-
+	var waiting *waitingTask
+	if found && pattern == patternCallback {
+		if sr.taskToken == "" {
+			sr.taskToken = e.svc.newTaskToken(e.arn)
+		}
+		waiting = e.svc.waitFor(sr.taskToken)
+		wrap := func(b []byte) []byte { return b }
+		if tgt.invoke {
+			wrap = func(b []byte) []byte { return []byte(encodeJSON(lambdaInvokeResult(b))) }
+		}
+		res = callback(res, waiting, guard, wrap)
+	}
 	out, serr := e.invoke(ctx, res, []byte(encodeJSON(payload)), timeout, heartbeat)
+	guard.end()
+	if waiting != nil {
+		e.svc.release(waiting)
+	}
 	switch {
 	case aborted(serr):
 		return nil, serr
@@ -173,7 +200,7 @@ func (e *execution) task(ctx context.Context, sr *stateRun, eff, params any, th 
 		}
 		result = v
 	}
-	if tgt.invoke {
+	if tgt.invoke && pattern == "" {
 		result = map[string]any{"ExecutedVersion": "$LATEST", "Payload": result, "StatusCode": intNumber(200)}
 	}
 	outJSON := encodeJSON(result)
@@ -274,4 +301,14 @@ func (e *execution) invoke(ctx context.Context, res Resource, input []byte, time
 			return nil, errAborted
 		}
 	}
+}
+
+// lambdaInvokeResult wraps a function's response as lambda:invoke
+// returns it.
+func lambdaInvokeResult(out []byte) any {
+	v, err := decodeJSON(out)
+	if err != nil {
+		v = string(out)
+	}
+	return map[string]any{"ExecutedVersion": "$LATEST", "Payload": v, "StatusCode": intNumber(200)}
 }
