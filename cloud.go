@@ -1,7 +1,9 @@
 package minicloud
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -68,7 +70,8 @@ func New(opts Options) *Cloud {
 	c := &Cloud{Clock: clock.Or(opts.Clock), Region: opts.Region, AccountID: opts.AccountID}
 	c.Dynamo = dynamo.New(dynamo.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed})
 	c.Lambda = lambda.New(lambda.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed, Logger: opts.Logger})
-	c.StepFunctions = stepfn.New(stepfn.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Resolve: c.lambdaResource})
+	c.StepFunctions = stepfn.New(stepfn.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Resolve: c.lambdaResource,
+		DynamoDB: dynamoIntegration(wire.NewHandler(c.Dynamo, wire.Options{}))})
 	dynamoHandler := wire.NewHandler(c.Dynamo, wire.Options{})
 	lambdaHandler := lambdawire.NewHandler(c.Lambda, lambdawire.Options{Seed: opts.Seed})
 	sfnHandler := sfnwire.NewHandler(c.StepFunctions, sfnwire.Options{Seed: opts.Seed})
@@ -128,3 +131,40 @@ func NewTest(t testing.TB) (*Cloud, *clock.Manual) {
 	})
 	return cloud, c
 }
+
+// dynamoIntegration serves Step Functions' optimized DynamoDB integrations
+// (arn:aws:states:::dynamodb:putItem, …) with the account's DynamoDB,
+// through its JSON protocol: the Task's Parameters are the request body.
+func dynamoIntegration(h http.Handler) stepfn.DynamoDBFunc {
+	return func(ctx context.Context, action string, request []byte) ([]byte, error) {
+		r, err := http.NewRequestWithContext(ctx, http.MethodPost, "/", bytes.NewReader(request))
+		if err != nil {
+			return nil, err
+		}
+		r.Header.Set("X-Amz-Target", wire.TargetPrefix+action)
+		r.Header.Set("Content-Type", "application/x-amz-json-1.0")
+		w := &bufferedResponse{header: http.Header{}, status: http.StatusOK}
+		h.ServeHTTP(w, r)
+		if w.status == http.StatusOK {
+			return w.body.Bytes(), nil
+		}
+		var e struct {
+			Type    string `json:"__type"`
+			Message string `json:"message"`
+			Upper   string `json:"Message"`
+		}
+		_ = json.Unmarshal(w.body.Bytes(), &e)
+		return nil, &dynamo.Error{Code: e.Type[strings.LastIndexByte(e.Type, '#')+1:], Message: e.Message + e.Upper, StatusCode: w.status}
+	}
+}
+
+// bufferedResponse is an http.ResponseWriter that keeps the response.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (w *bufferedResponse) Header() http.Header         { return w.header }
+func (w *bufferedResponse) Write(b []byte) (int, error) { return w.body.Write(b) }
+func (w *bufferedResponse) WriteHeader(status int)      { w.status = status }

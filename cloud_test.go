@@ -3,12 +3,14 @@ package minicloud_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/minicloud/minicloud"
 	"github.com/minicloud/minicloud/dynamo"
@@ -176,5 +178,94 @@ func TestCloud_HandlerServesStepFunctionsByTarget(t *testing.T) {
 	code, out = call("DescribeExecution", `{"executionArn":"arn:aws:states:us-east-1:123456789012:execution:m:none"}`)
 	if code != 400 || !strings.Contains(out, `#ExecutionDoesNotExist"`) {
 		t.Fatalf("missing execution over the wire: %d %s", code, out)
+	}
+}
+
+// TestCloud_HumanApprovalWithDynamoDBIntegration runs the seed's approval
+// step on one account: a Task puts the order through the DynamoDB
+// integration, the next hands a task token to a person (here, the test)
+// and waits until SendTaskSuccess or SendTaskFailure, then the order is
+// updated or the run fails.
+func TestCloud_HumanApprovalWithDynamoDBIntegration(t *testing.T) {
+	cloud, clk := minicloud.NewTest(t)
+	ctx := context.Background()
+	if _, err := cloud.Dynamo.CreateTable(ctx, &dynamo.CreateTableInput{
+		TableName:            "orders",
+		AttributeDefinitions: []dynamo.AttributeDefinition{{AttributeName: "id", AttributeType: "S"}},
+		KeySchema:            []dynamo.KeySchemaElement{{AttributeName: "id", KeyType: dynamo.KeyTypeHash}},
+		BillingMode:          dynamo.BillingModePayPerRequest,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	inbox := make(chan string, 1)
+	cloud.StepFunctions.RegisterResource("arn:aws:states:::sns:publish", stepfn.ResourceFunc(func(ctx context.Context, input []byte) ([]byte, error) {
+		var msg struct{ TaskToken string }
+		if err := json.Unmarshal(input, &msg); err != nil {
+			return nil, err
+		}
+		inbox <- msg.TaskToken
+		return []byte(`{"MessageId":"approval-1"}`), nil
+	}))
+	sm, err := cloud.StepFunctions.CreateStateMachine(ctx, &stepfn.CreateStateMachineInput{
+		Name: "approval", RoleArn: "arn:aws:iam::123456789012:role/flow",
+		Definition: `{"StartAt":"Put","States":{
+ "Put":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:putItem","ResultPath":null,"Next":"Approve",
+  "Parameters":{"TableName":"orders","Item":{"id":{"S.$":"$.id"},"state":{"S":"PENDING"}},"ConditionExpression":"attribute_not_exists(id)"}},
+ "Approve":{"Type":"Task","Resource":"arn:aws:states:::sns:publish.waitForTaskToken","TimeoutSeconds":86400,"ResultPath":"$.decision","Next":"Mark",
+  "Parameters":{"Message.$":"$.id","TaskToken.$":"$$.Task.Token"}},
+ "Mark":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:updateItem","End":true,
+  "Parameters":{"TableName":"orders","Key":{"id":{"S.$":"$.id"}},"UpdateExpression":"SET #s = :s","ExpressionAttributeNames":{"#s":"state"},
+   "ExpressionAttributeValues":{":s":{"S.$":"$.decision.state"}},"ReturnValues":"ALL_NEW"},
+  "ResultSelector":{"state.$":"$.Attributes.state.S"}}}}`,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := func(id string) string {
+		run, err := cloud.StepFunctions.StartExecution(ctx, &stepfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: `{"id":"` + id + `"}`})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return run.ExecutionArn
+	}
+	wait := func(arn string) *stepfn.DescribeExecutionOutput {
+		d, err := cloud.StepFunctions.WaitExecution(ctx, arn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+
+	approved := start("o-1")
+	token := <-inbox
+	clk.BlockUntil(ctx, 1)
+	clk.Advance(3 * time.Hour) // the approver takes a while
+	if _, err := cloud.StepFunctions.SendTaskSuccess(ctx, &stepfn.SendTaskSuccessInput{TaskToken: token, Output: `{"state":"APPROVED"}`}); err != nil {
+		t.Fatal(err)
+	}
+	if d := wait(approved); d.Status != stepfn.StatusSucceeded || d.Output != `{"state":"APPROVED"}` {
+		t.Fatalf("approved run: %s %s %s %s", d.Status, d.Output, d.Error, d.Cause)
+	}
+	got, err := cloud.Dynamo.GetItem(ctx, &dynamo.GetItemInput{TableName: "orders", Key: dynamo.Item{"id": dynamo.S("o-1")}})
+	if err != nil || got.Item["state"] != dynamo.S("APPROVED") {
+		t.Fatalf("item %+v, %v", got, err)
+	}
+	if _, err := cloud.StepFunctions.SendTaskSuccess(ctx, &stepfn.SendTaskSuccessInput{TaskToken: token, Output: `{}`}); !errors.Is(err, stepfn.ErrTaskTimedOut) {
+		t.Errorf("second answer: %v, want TaskTimedOut", err)
+	}
+
+	rejected := start("o-2")
+	token = <-inbox
+	if _, err := cloud.StepFunctions.SendTaskFailure(ctx, &stepfn.SendTaskFailureInput{TaskToken: token, Error: "Rejected", Cause: "over budget"}); err != nil {
+		t.Fatal(err)
+	}
+	if d := wait(rejected); d.Status != stepfn.StatusFailed || d.Error != "Rejected" || d.Cause != "over budget" {
+		t.Fatalf("rejected run: %s %s %s", d.Status, d.Error, d.Cause)
+	}
+
+	// The condition keeps an order from being put twice.
+	again := start("o-1")
+	if d := wait(again); d.Status != stepfn.StatusFailed || d.Error != "DynamoDB.ConditionalCheckFailedException" || !strings.HasPrefix(d.Cause, "The conditional request failed (Service: DynamoDb, Status Code: 400, ") {
+		t.Fatalf("duplicate run: %s %s %q", d.Status, d.Error, d.Cause)
 	}
 }
