@@ -121,8 +121,65 @@
 // records LambdaFunction* events; arn:aws:states:::lambda:invoke calls
 // the function named in Parameters.FunctionName with Parameters.Payload
 // and returns {"ExecutedVersion", "Payload", "StatusCode"}; any other ARN
-// (arn:aws:states:::dynamodb:putItem, …) calls the resource registered
-// under it and records Task* events.
+// calls the resource registered under it and records Task* events.
+//
+// # Integration patterns
+//
+// The suffix of an optimized integration's Resource chooses how the Task
+// waits, as on AWS; an Express state machine accepts only the first.
+//
+//   - Request-response (no suffix): the Task ends when the call returns.
+//   - .waitForTaskToken (callback): the attempt gets a fresh task token,
+//     read in Parameters as "TaskToken.$": "$$.Task.Token". The service
+//     is called (the resource registered under the Resource with or
+//     without the suffix, or a Lambda function for lambda:invoke), its
+//     response is recorded as TaskSubmitted, and the Task waits, on the
+//     clock, for [Service.SendTaskSuccess] (its Output is the result,
+//     TaskSucceeded) or [Service.SendTaskFailure] (its Error and Cause,
+//     TaskFailed; an empty Error is States.TaskFailed).
+//     [Service.SendTaskHeartbeat] restarts HeartbeatSeconds; past it the
+//     Task fails with States.HeartbeatTimeout, past TimeoutSeconds
+//     (default 99,999,999) with States.Timeout, both as TaskTimedOut. A
+//     token answers once: afterwards, and once the Task has timed out or
+//     its execution stopped, the calls answer TaskTimedOut ("Provided
+//     task does not exist anymore"); a string that is no token answers
+//     InvalidToken; a token whose execution is unknown (or past its 90
+//     days) TaskDoesNotExist. Tokens are at most 2,048 characters,
+//     Output 256 KiB, Error 256 and Cause 32,768 characters. A retry
+//     hands out a new token.
+//   - .sync and .sync:2 (run a job): the Task waits for the job.
+//
+// Nested executions: arn:aws:states:::states:startExecution starts the
+// state machine named by Parameters.StateMachineArn with
+// Parameters.Input (JSON, or JSON text) and Parameters.Name, and returns
+// {"ExecutionArn", "StartDate"} (epoch milliseconds). With .sync it
+// records TaskSubmitted and waits for the child to close, then returns
+// DescribeExecution's fields (ExecutionArn, StateMachineArn, Name,
+// Status, StartDate, StopDate, Input, Output, InputDetails,
+// OutputDetails) with Input and Output as JSON text; .sync:2 returns
+// them as JSON. A child that fails, times out or is aborted fails the
+// Task with States.TaskFailed and that description, its Error and Cause
+// included, as the cause. A parent Task that times out or is stopped
+// stops its child. To link the child to its parent, pass
+// "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id" in
+// the Input, as AWS documents. StartExecution's own errors fail the Task
+// as StepFunctions.<Code>Exception
+// (StepFunctions.StateMachineDoesNotExistException) with the SDK's
+// cause "<message> (Service: Sfn, Status Code: 400, Request ID: …)".
+//
+// DynamoDB: arn:aws:states:::dynamodb:putItem, getItem, updateItem and
+// deleteItem send the Parameters, which are the API request in DynamoDB
+// JSON ({"TableName": "orders", "Item": {"id": {"S.$": "$.id"}},
+// "ConditionExpression": "attribute_not_exists(id)"}), to
+// Options.DynamoDB (a [DynamoDB]; minicloud.New gives the account's) and
+// return the API response ({"Item": …}, {"Attributes": …}, or {}).
+// DynamoDB's exceptions fail the Task as DynamoDB.<Code>
+// (DynamoDB.ConditionalCheckFailedException,
+// DynamoDB.ResourceNotFoundException,
+// DynamoDB.ProvisionedThroughputExceededException; a
+// ValidationException is DynamoDB.AmazonDynamoDBException) with the
+// cause "<message> (Service: DynamoDb, Status Code: 400, Request ID: …)".
+// A resource registered under one of these ARNs takes precedence.
 //
 // # Executions
 //
@@ -158,10 +215,12 @@
 //
 // # What is approximated
 //
-// JSONata, variables (Assign), ItemReader, ResultWriter, activities and
-// the callback (.waitForTaskToken) and .sync patterns are not supported;
-// a definition using the first four is rejected with a message saying
-// so. Object keys in outputs are sorted rather than kept in input order.
+// JSONata, variables (Assign), ItemReader, ResultWriter and activities
+// are not supported; a definition using the first four is rejected with
+// a message saying so. Only nested executions implement .sync; another
+// service's .sync resource is simply called and its result is the
+// Task's. Integration results carry no SdkHttpMetadata or
+// SdkResponseMetadata. Task tokens are opaque but not AWS's format. Object keys in outputs are sorted rather than kept in input order.
 // Distributed map runs share the parent's context object. Validation
 // messages follow AWS's wording where it is known and AWS's style
 // elsewhere.
