@@ -123,8 +123,14 @@ func (h *Handler) Operations() []string {
 // characters of upper-case letters and digits.
 const requestIDAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-func (h *Handler) requestID() string {
-	var b [52]byte
+// requestID is one request's ID.
+type requestID [52]byte
+
+func (id *requestID) String() string { return string(id[:]) }
+
+// newRequestID draws a request ID from the handler's seeded source.
+func (h *Handler) newRequestID() requestID {
+	var b requestID
 	// Each 64-bit draw gives ten characters: 2^64 is over 5,000 times
 	// 36^10, so no character is favoured by more than one part in 5,000.
 	var draws [6]uint64
@@ -138,7 +144,7 @@ func (h *Handler) requestID() string {
 		b[i] = requestIDAlphabet[*x%uint64(len(requestIDAlphabet))]
 		*x /= uint64(len(requestIDAlphabet))
 	}
-	return string(b[:])
+	return b
 }
 
 // ServeHTTP answers one request. Every response carries x-amzn-RequestId
@@ -149,8 +155,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.serveStreams(w, r)
 		return
 	}
-	id := h.requestID()
-	w.Header().Set("X-Amzn-Requestid", id)
+	id := h.newRequestID()
 	contentType := "application/x-amz-json-1.0"
 	wrote := false
 	defer func() {
@@ -161,21 +166,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if p == http.ErrAbortHandler {
 			panic(p)
 		}
-		h.logger.Error("dynamo/wire: panic serving request", "requestId", id,
+		h.logger.Error("dynamo/wire: panic serving request", "requestId", id.String(),
 			"target", r.Header.Get("X-Amz-Target"), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		if !wrote {
 			status, body := errorBody(dynamo.ErrInternalServer.New("Internal server error"))
-			writeBody(w, status, contentType, body)
+			writeBody(w, &id, status, contentType, body)
 		}
 	}()
 	respond := func(status int, body []byte) {
 		wrote = true
-		writeBody(w, status, contentType, body)
+		writeBody(w, &id, status, contentType, body)
 	}
 	fail := func(err error) {
 		status, body := errorBody(err)
 		if e := apiError(err); e.Code == dynamo.ErrInternalServer.Code {
-			h.logger.Error("dynamo/wire: internal error", "requestId", id, "target", r.Header.Get("X-Amz-Target"), "error", err)
+			h.logger.Error("dynamo/wire: internal error", "requestId", id.String(), "target", r.Header.Get("X-Amz-Target"), "error", err)
 		}
 		respond(status, body)
 	}
@@ -184,13 +189,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/" {
 			// DynamoDB answers health checks on GET /.
 			wrote = true
-			writeBody(w, http.StatusOK, "text/plain", []byte("healthy: dynamodb."+h.opts.Region+".amazonaws.com "))
+			writeBody(w, &id, http.StatusOK, "text/plain", []byte("healthy: dynamodb."+h.opts.Region+".amazonaws.com "))
 			return
 		}
 	}
 	if r.Method != http.MethodPost {
 		wrote = true
-		writeBody(w, http.StatusNotFound, "application/xml", []byte("<UnknownOperationException/>\n"))
+		writeBody(w, &id, http.StatusNotFound, "application/xml", []byte("<UnknownOperationException/>\n"))
 		return
 	}
 	body, err := h.readBody(w, r)
@@ -198,7 +203,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			wrote = true
-			writeBody(w, http.StatusRequestEntityTooLarge, "text/plain", []byte("Request Entity Too Large\n"))
+			writeBody(w, &id, http.StatusRequestEntityTooLarge, "text/plain", []byte("Request Entity Too Large\n"))
 			return
 		}
 		fail(ErrSerialization.New("Could not read the request body: " + err.Error()))
@@ -208,14 +213,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		contentType = mt
 	} else if len(body) > 0 && mt != "application/x-amz-json-1.0" {
 		wrote = true
-		writeBody(w, http.StatusNotFound, "application/xml", []byte("<UnknownOperationException/>\n"))
+		writeBody(w, &id, http.StatusNotFound, "application/xml", []byte("<UnknownOperationException/>\n"))
 		return
 	}
 
 	// DynamoDB parses the body before it looks at the operation.
 	var doc node
 	if len(body) > 0 {
-		if doc, err = parseJSON(body); err != nil {
+		// The parsed document lives until the operation's input is
+		// decoded from it, which is before this function returns.
+		p := newParser(body)
+		defer p.release()
+		if doc, err = p.parse(); err != nil {
 			fail(syntaxToError(err))
 			return
 		}
@@ -240,7 +249,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.opts.Inject != nil {
 		inject = func(ctx context.Context) error { return h.opts.Inject(ctx, name) }
 	}
-	out, err := op.serve(r.Context(), h.db, &doc, inject)
+	x := getExchange()
+	defer x.release() // after the response, which is x's, is written
+	out, err := op.serve(r.Context(), h.db, &doc, inject, x)
 	if err != nil {
 		fail(err)
 		return
@@ -286,28 +297,59 @@ func mediaType(contentType string) string {
 	return mt
 }
 
-// writeBody writes a whole response with DynamoDB's headers.
-func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) {
-	// The numbers share one string and the values one backing array: a
-	// response costs two allocations for its headers rather than five.
-	var buf [40]byte
-	nums := strconv.AppendInt(buf[:0], int64(len(body)), 10)
-	lenEnd := len(nums)
-	nums = strconv.AppendUint(nums, uint64(crc32.ChecksumIEEE(body)), 10)
-	s := string(nums)
-	vals := []string{contentType, s[:lenEnd], s[lenEnd:]}
+// writeBody writes a whole response with DynamoDB's headers: the request
+// ID, the content type and length, and the CRC32 of the body.
+func writeBody(w http.ResponseWriter, id *requestID, status int, contentType string, body []byte) {
+	// The ID and the numbers share one string and the values one backing
+	// array: a response costs two allocations for its headers, not eight.
+	var buf [len(requestID{}) + 32]byte
+	b := append(buf[:0], id[:]...)
+	lenStart := len(b)
+	b = strconv.AppendInt(b, int64(len(body)), 10)
+	crcStart := len(b)
+	b = strconv.AppendUint(b, uint64(crc32.ChecksumIEEE(body)), 10)
+	s := string(b)
+	vals := []string{s[:lenStart], contentType, s[lenStart:crcStart], s[crcStart:]}
 	hd := w.Header()
-	hd["Content-Type"] = vals[0:1:1]
-	hd["Content-Length"] = vals[1:2:2]
-	hd["X-Amz-Crc32"] = vals[2:3:3]
+	hd["X-Amzn-Requestid"] = vals[0:1:1]
+	hd["Content-Type"] = vals[1:2:2]
+	hd["Content-Length"] = vals[2:3:3]
+	hd["X-Amz-Crc32"] = vals[3:4:4]
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
 
 // operation is one DynamoDB operation on the wire: decode the request,
-// run it, encode the response.
+// run it, encode the response. The response body it returns is x's, and
+// valid until x is released.
 type operation interface {
-	serve(ctx context.Context, db *dynamo.DB, body *node, inject func(context.Context) error) ([]byte, error)
+	serve(ctx context.Context, db *dynamo.DB, body *node, inject func(context.Context) error, x *exchange) ([]byte, error)
+}
+
+// exchange is the scratch of one request's operation: the decoder of its
+// input and the writer of its output. Exchanges are pooled, so that a
+// request does not allocate them and its response buffer anew.
+type exchange struct {
+	d decoder
+	w writer
+}
+
+// maxPooledResponse bounds the response buffer a pooled exchange keeps.
+const maxPooledResponse = 64 << 10
+
+var exchangePool = sync.Pool{New: func() any { return &exchange{w: writer{b: make([]byte, 0, 256)}} }}
+
+// getExchange returns an exchange from the pool; release it when the
+// response it wrote has been written.
+func getExchange() *exchange { return exchangePool.Get().(*exchange) }
+
+func (x *exchange) release() {
+	x.d = decoder{}
+	if cap(x.w.b) > maxPooledResponse {
+		x.w.b = make([]byte, 0, 256)
+	}
+	x.w = writer{b: x.w.b[:0], nonEmpty: x.w.nonEmpty[:0]}
+	exchangePool.Put(x)
 }
 
 // op is an operation built from its three parts. Adding an operation to
@@ -323,14 +365,14 @@ func newOp[In, Out any](decode func(*decoder, *node) *In, call func(*dynamo.DB, 
 	return op[In, Out]{decode: decode, call: call, encode: encode}
 }
 
-func (o op[In, Out]) serve(ctx context.Context, db *dynamo.DB, body *node, inject func(context.Context) error) ([]byte, error) {
-	var d decoder
+func (o op[In, Out]) serve(ctx context.Context, db *dynamo.DB, body *node, inject func(context.Context) error, x *exchange) ([]byte, error) {
+	d := &x.d
 	var in *In
 	if body.kind == kindNull {
 		body = &node{kind: kindObject}
 	}
 	if d.structure(body, func(string, *node) {}) {
-		in = o.decode(&d, body)
+		in = o.decode(d, body)
 	}
 	if err := d.err(); err != nil {
 		return nil, err
@@ -344,11 +386,10 @@ func (o op[In, Out]) serve(ctx context.Context, db *dynamo.DB, body *node, injec
 	if err != nil {
 		return nil, err
 	}
-	var w writer
-	w.b = make([]byte, 0, 256)
+	w := &x.w
 	w.beginObject()
 	if out != nil {
-		o.encode(&w, out)
+		o.encode(w, out)
 	}
 	w.endObject()
 	return w.b, nil

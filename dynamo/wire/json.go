@@ -62,7 +62,11 @@ var errTooDeep = &syntaxError{msg: "nesting too deep"}
 // and unpaired surrogates become U+FFFD.
 func parseJSON(data []byte) (node, error) {
 	p := parser{data: data}
-	defer p.release()
+	return p.parse()
+}
+
+// parse parses p.data as parseJSON does.
+func (p *parser) parse() (node, error) {
 	p.skipSpace()
 	n, err := p.value(0)
 	if err != nil {
@@ -97,28 +101,38 @@ type parser struct {
 // windowBytes is the length of the string windows of a parser.
 const windowBytes = 1024
 
-// scratchPool recycles the parsers' scratch stacks.
-var scratchPool = sync.Pool{New: func() any { return new([]member) }}
+// maxPooledMembers bounds the scratch and arena a pooled parser keeps, so
+// that one large request does not keep its memory for good.
+const maxPooledMembers = 4096
 
-// release returns the parser's scratch stack to the pool.
+// parserPool recycles parsers, with their scratch stacks and arenas, from
+// one request to the next.
+var parserPool = sync.Pool{New: func() any { return new(parser) }}
+
+// newParser returns a parser for data from the pool. The nodes it parses
+// are valid until it is released.
+func newParser(data []byte) *parser {
+	p := parserPool.Get().(*parser)
+	p.data = data
+	return p
+}
+
+// release returns p to the pool. Nothing it parsed may be used after.
 func (p *parser) release() {
-	if p.scratch == nil {
-		return
+	clear(p.scratch[:cap(p.scratch)])
+	clear(p.arena) // the strings and slices it refers to may go
+	*p = parser{scratch: p.scratch[:0], arena: p.arena[:0]}
+	if cap(p.scratch) > maxPooledMembers {
+		p.scratch = nil
 	}
-	s := p.scratch[:cap(p.scratch)]
-	clear(s) // drop the references to strings, for the collector
-	s = s[:0]
-	p.scratch = nil
-	if cap(s) <= 4096 {
-		scratchPool.Put(&s)
+	if cap(p.arena) > maxPooledMembers {
+		p.arena = nil
 	}
+	parserPool.Put(p)
 }
 
 // push appends m to the scratch stack.
 func (p *parser) push(m member) {
-	if p.scratch == nil {
-		p.scratch = *scratchPool.Get().(*[]member)
-	}
 	p.scratch = append(p.scratch, m)
 }
 
@@ -334,10 +348,11 @@ func (p *parser) string() (string, error) {
 	p.pos++ // opening quote
 	start := p.pos
 	// Fast path: no escapes, all ASCII or valid UTF-8.
+	ascii := true
 	for p.pos < len(p.data) {
 		c := p.data[p.pos]
 		if c == '"' {
-			if !utf8.Valid(p.data[start:p.pos]) {
+			if !ascii && !utf8.Valid(p.data[start:p.pos]) {
 				return "", p.errorf("invalid UTF-8 in string")
 			}
 			p.pos++
@@ -349,6 +364,7 @@ func (p *parser) string() (string, error) {
 		if c < 0x20 {
 			return "", p.errorf("invalid control character %#x in string literal", c)
 		}
+		ascii = ascii && c < utf8.RuneSelf
 		p.pos++
 	}
 	buf := append([]byte(nil), p.data[start:p.pos]...)

@@ -128,8 +128,7 @@ func streamsErrorBody(err error) (status int, body []byte) {
 // JSON, operation, signature, decode, Inject, run, encode; a panic is
 // recovered and answered as an InternalServerError.
 func (h *Handler) serveStreams(w http.ResponseWriter, r *http.Request) {
-	id := h.requestID()
-	w.Header().Set("X-Amzn-Requestid", id)
+	id := h.newRequestID()
 	target := r.Header.Get("X-Amz-Target")
 	contentType := "application/x-amz-json-1.0"
 	wrote := false
@@ -141,21 +140,21 @@ func (h *Handler) serveStreams(w http.ResponseWriter, r *http.Request) {
 		if p == http.ErrAbortHandler {
 			panic(p)
 		}
-		h.logger.Error("dynamo/wire: panic serving request", "requestId", id,
+		h.logger.Error("dynamo/wire: panic serving request", "requestId", id.String(),
 			"target", target, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		if !wrote {
 			status, body := streamsErrorBody(dynamo.ErrInternalServer.New("Internal server error"))
-			writeBody(w, status, contentType, body)
+			writeBody(w, &id, status, contentType, body)
 		}
 	}()
 	respond := func(status int, ct string, body []byte) {
 		wrote = true
-		writeBody(w, status, ct, body)
+		writeBody(w, &id, status, ct, body)
 	}
 	fail := func(err error) {
 		status, body := streamsErrorBody(err)
 		if apiError(err).Code == dynamo.ErrInternalServer.Code {
-			h.logger.Error("dynamo/wire: internal error", "requestId", id, "target", target, "error", err)
+			h.logger.Error("dynamo/wire: internal error", "requestId", id.String(), "target", target, "error", err)
 		}
 		respond(status, contentType, body)
 	}
@@ -188,7 +187,11 @@ func (h *Handler) serveStreams(w http.ResponseWriter, r *http.Request) {
 	}
 	var doc node
 	if len(body) > 0 {
-		if doc, err = parseJSON(body); err != nil {
+		// The parsed document lives until the operation's input is
+		// decoded from it, which is before this function returns.
+		p := newParser(body)
+		defer p.release()
+		if doc, err = p.parse(); err != nil {
 			fail(syntaxToError(err))
 			return
 		}
@@ -213,7 +216,9 @@ func (h *Handler) serveStreams(w http.ResponseWriter, r *http.Request) {
 	if h.opts.Inject != nil {
 		inject = func(ctx context.Context) error { return h.opts.Inject(ctx, name) }
 	}
-	out, err := op.serve(r.Context(), h.db, &doc, inject)
+	x := getExchange()
+	defer x.release() // after the response, which is x's, is written
+	out, err := op.serve(r.Context(), h.db, &doc, inject, x)
 	if err != nil {
 		fail(err)
 		return

@@ -226,7 +226,9 @@ func MarshalItem(item dynamo.Item) ([]byte, error) {
 // for a value with no data type or more than one. Numbers are passed on as
 // written; the dynamo package checks them when they are used.
 func UnmarshalValue(data []byte) (dynamo.AttributeValue, error) {
-	n, err := parseJSON(data)
+	p := newParser(data)
+	defer p.release()
+	n, err := p.parse()
 	if err != nil {
 		return nil, syntaxToError(err)
 	}
@@ -244,7 +246,9 @@ func UnmarshalValue(data []byte) (dynamo.AttributeValue, error) {
 // UnmarshalItem decodes an item from DynamoDB JSON, with the errors of
 // [UnmarshalValue]. JSON null decodes as a nil item.
 func UnmarshalItem(data []byte) (dynamo.Item, error) {
-	n, err := parseJSON(data)
+	p := newParser(data)
+	defer p.release()
+	n, err := p.parse()
 	if err != nil {
 		return nil, syntaxToError(err)
 	}
