@@ -21,7 +21,8 @@
 // Operations served: CreateStateMachine, DescribeStateMachine,
 // ListStateMachines, DeleteStateMachine, ValidateStateMachineDefinition,
 // StartExecution, StartSyncExecution, DescribeExecution, StopExecution,
-// ListExecutions and GetExecutionHistory. History events carry their
+// ListExecutions, GetExecutionHistory, and SendTaskSuccess,
+// SendTaskFailure and SendTaskHeartbeat for task tokens. History events carry their
 // details under the API's names (executionStartedEventDetails,
 // taskScheduledEventDetails, lambdaFunctionSucceededEventDetails, ...);
 // includeExecutionData false leaves inputs and outputs out.

@@ -21,6 +21,9 @@ var operations = map[string]operation{
 	"StopExecution":                  op[stopExecutionRequest]{stopExecution},
 	"ListExecutions":                 op[listExecutionsRequest]{listExecutions},
 	"GetExecutionHistory":            op[getExecutionHistoryRequest]{getExecutionHistory},
+	"SendTaskSuccess":                op[sendTaskSuccessRequest]{sendTaskSuccess},
+	"SendTaskFailure":                op[sendTaskFailureRequest]{sendTaskFailure},
+	"SendTaskHeartbeat":              op[sendTaskHeartbeatRequest]{sendTaskHeartbeat},
 }
 
 // epoch is a timestamp on the wire: seconds since the Unix epoch with a
