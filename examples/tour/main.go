@@ -11,6 +11,7 @@ import (
 
 	"github.com/minicloud/minicloud/examples/internal/cost"
 	"github.com/minicloud/minicloud/examples/internal/fitcheck"
+	"github.com/minicloud/minicloud/examples/internal/orderworkflow"
 	"github.com/minicloud/minicloud/examples/internal/sessionsttl"
 )
 
@@ -28,6 +29,7 @@ var stops = []stop{
 	{"Lambda: handlers, throttling, cost", tourLambda},
 	{"Is Lambda a fit? (go run ./examples/fit-check)", fitcheck.Run},
 	{"Step Functions: a week-long workflow in no time", tourStepFunctions},
+	{"Order fulfilment with a human approval (go run ./examples/order-workflow)", orderworkflow.Run},
 	{"What a day of traffic costs (go run ./examples/cost)", cost.Run},
 }
 
