@@ -119,8 +119,10 @@ func newParser(data []byte) *parser {
 
 // release returns p to the pool. Nothing it parsed may be used after.
 func (p *parser) release() {
-	clear(p.scratch[:cap(p.scratch)])
-	clear(p.arena) // the strings and slices it refers to may go
+	// What finish popped it cleared; what is left on the stack (after an
+	// error) and in the arena refers to strings and slices that may go.
+	clear(p.scratch)
+	clear(p.arena)
 	*p = parser{scratch: p.scratch[:0], arena: p.arena[:0]}
 	if cap(p.scratch) > maxPooledMembers {
 		p.scratch = nil

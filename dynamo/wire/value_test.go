@@ -2,7 +2,9 @@ package wire
 
 import (
 	"errors"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -165,5 +167,53 @@ func TestUnmarshalValue_DeepNestingIsRefused(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "Nesting Levels have exceeded supported limits") {
 		t.Errorf("error = %v", err)
+	}
+}
+
+// The parser's arena and scratch are pooled: an item decoded earlier must
+// come out whole however many documents, large or small, well-formed or
+// not, are parsed after it, on any goroutine.
+func TestUnmarshalItem_SurvivesTheReuseOfPooledParsers(t *testing.T) {
+	want := dynamo.Item{
+		"pk": dynamo.S("user#1"), "n": dynamo.N("12.5"), "l": dynamo.L{dynamo.S("a"), dynamo.M{"k": dynamo.BOOL(true)}},
+		"ss": dynamo.SS{"x", "y"}, "esc": dynamo.S("tab\there \u00e9"),
+	}
+	data, err := MarshalItem(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := UnmarshalItem(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := dynamo.Item{}
+	for i := range 3000 {
+		big["a"+strconv.Itoa(i)] = dynamo.L{dynamo.S(strings.Repeat("z", i%50)), dynamo.N(strconv.Itoa(i))}
+	}
+	bigData, err := MarshalItem(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 20 {
+				doc := [][]byte{bigData, data, []byte(`{"a":{"S":"b"},"c":{"L":[{"N":"1"},`)}[(g+i)%3]
+				if item, err := UnmarshalItem(doc); err == nil && len(item) == 0 {
+					t.Error("decoded an empty item")
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("the first item changed after later parses (-want +got):\n%s", diff)
+	}
+	again, err := UnmarshalItem(bigData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(big, again); diff != "" {
+		t.Errorf("a large item decoded by a reused parser differs (-want +got):\n%s", diff)
 	}
 }
