@@ -146,7 +146,11 @@ func (w *writer) value(v dynamo.AttributeValue) {
 // valueMap writes a map of values as a JSON object with sorted keys.
 func (w *writer) valueMap(m map[string]dynamo.AttributeValue) {
 	w.beginObject()
-	keys := make([]string, 0, len(m))
+	var small [16]string // most maps are small: their keys stay on the stack
+	keys := small[:0]
+	if len(m) > len(small) {
+		keys = make([]string, 0, len(m))
+	}
 	for k := range m {
 		keys = append(keys, k)
 	}
