@@ -198,7 +198,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeBody(w, &id, http.StatusNotFound, "application/xml", []byte("<UnknownOperationException/>\n"))
 		return
 	}
-	body, err := h.readBody(w, r)
+	bb, err := h.readBody(w, r)
+	defer bb.release()
+	body := bb.b
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -251,7 +253,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	x := getExchange()
 	defer x.release() // after the response, which is x's, is written
-	out, err := op.serve(r.Context(), h.db, &doc, inject, x)
+	x.doc = doc
+	out, err := op.serve(r.Context(), h.db, &x.doc, inject, x)
 	if err != nil {
 		fail(err)
 		return
@@ -259,9 +262,28 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	respond(http.StatusOK, out)
 }
 
+// bodyBuffer is a request body's buffer. Buffers of up to maxPooledBody
+// bytes are pooled: nothing decoded from a body refers to it (the parser
+// copies what it keeps), so a body's buffer is free once its request is
+// answered.
+type bodyBuffer struct{ b []byte }
+
+var bodyPool = sync.Pool{New: func() any { return new(bodyBuffer) }}
+
+const maxPooledBody = 64 << 10
+
+func (bb *bodyBuffer) release() {
+	if cap(bb.b) <= maxPooledBody {
+		bb.b = bb.b[:0]
+		bodyPool.Put(bb)
+	}
+}
+
 // readBody reads the whole request body, up to the limit on its size,
-// into a buffer sized by its Content-Length when it declares one.
-func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+// into a pooled buffer at least as large as its Content-Length when it
+// declares one. Release the buffer when the request is answered.
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (*bodyBuffer, error) {
+	bb := bodyPool.Get().(*bodyBuffer)
 	rd := http.MaxBytesReader(w, r.Body, h.limits.MaxRequestBytes)
 	size := 512
 	if n := r.ContentLength; n > 0 {
@@ -270,15 +292,19 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 		// more than it has, grows as it comes.
 		size = int(min(n, h.limits.MaxRequestBytes, 1<<20)) + 1
 	}
-	b := make([]byte, 0, size)
+	b := bb.b[:0]
+	if cap(b) < size {
+		b = make([]byte, 0, size)
+	}
+	defer func() { bb.b = b }()
 	for {
 		n, err := rd.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
 		if err == io.EOF {
-			return b, nil
+			return bb, nil
 		}
 		if err != nil {
-			return b, err
+			return bb, err
 		}
 		if len(b) == cap(b) {
 			b = slices.Grow(b, len(b))
@@ -330,8 +356,9 @@ type operation interface {
 // input and the writer of its output. Exchanges are pooled, so that a
 // request does not allocate them and its response buffer anew.
 type exchange struct {
-	d decoder
-	w writer
+	doc node // the request, which lives no longer than its parser
+	d   decoder
+	w   writer
 }
 
 // maxPooledResponse bounds the response buffer a pooled exchange keeps.
@@ -344,6 +371,7 @@ var exchangePool = sync.Pool{New: func() any { return &exchange{w: writer{b: mak
 func getExchange() *exchange { return exchangePool.Get().(*exchange) }
 
 func (x *exchange) release() {
+	x.doc = node{}
 	x.d = decoder{}
 	if cap(x.w.b) > maxPooledResponse {
 		x.w.b = make([]byte, 0, 256)

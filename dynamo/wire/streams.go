@@ -169,7 +169,9 @@ func (h *Handler) serveStreams(w http.ResponseWriter, r *http.Request) {
 		respond(http.StatusNotFound, "application/xml", []byte("<UnknownOperationException/>\n"))
 		return
 	}
-	body, err := h.readBody(w, r)
+	bb, err := h.readBody(w, r)
+	defer bb.release()
+	body := bb.b
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -218,7 +220,8 @@ func (h *Handler) serveStreams(w http.ResponseWriter, r *http.Request) {
 	}
 	x := getExchange()
 	defer x.release() // after the response, which is x's, is written
-	out, err := op.serve(r.Context(), h.db, &doc, inject, x)
+	x.doc = doc
+	out, err := op.serve(r.Context(), h.db, &x.doc, inject, x)
 	if err != nil {
 		fail(err)
 		return
