@@ -91,6 +91,7 @@ type Service struct {
 	conc  concurrency
 	async asyncQueue
 	meter meter
+	esm   esmRegistry
 
 	// wg counts every goroutine the service starts: handlers, async
 	// attempts, provisioned initialisation. Close waits for them.
@@ -175,6 +176,7 @@ func (s *Service) Close() error {
 	s.mu.Unlock()
 
 	s.closeCancel()
+	s.esm.close()
 	s.async.close()
 	for _, fn := range fns {
 		for _, p := range fn.allPools() {
