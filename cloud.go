@@ -102,6 +102,16 @@ func (c *Cloud) lambdaResource(arn string) (stepfn.Resource, bool) {
 	return c.Lambda.Function(arn), true
 }
 
+// StreamEventSource returns the account's DynamoDB stream (a table's
+// LatestStreamArn) or Kinesis data stream with that ARN as the Source of a
+// Lambda event source mapping.
+func (c *Cloud) StreamEventSource(streamArn string) (lambda.EventSource, error) {
+	if strings.HasPrefix(streamArn, "arn:aws:kinesis:") {
+		return c.Dynamo.KinesisStream(streamArn)
+	}
+	return c.Dynamo.StreamSource(streamArn)
+}
+
 // Handler serves the account's AWS wire protocols on one endpoint: Lambda's
 // REST-JSON protocol on its API paths (/2015-03-31/…, see
 // lambda/wire), Step Functions' JSON protocol for an X-Amz-Target of

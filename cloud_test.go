@@ -8,7 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -267,5 +269,144 @@ func TestCloud_HumanApprovalWithDynamoDBIntegration(t *testing.T) {
 	again := start("o-1")
 	if d := wait(again); d.Status != stepfn.StatusFailed || d.Error != "DynamoDB.ConditionalCheckFailedException" || !strings.HasPrefix(d.Cause, "The conditional request failed (Service: DynamoDb, Status Code: 400, ") {
 		t.Fatalf("duplicate run: %s %s %q", d.Status, d.Error, d.Cause)
+	}
+}
+
+// TestCloud_StreamTriggersFunction maps a table's stream to a function: a
+// new user gets a welcome message, and a batch that fails on one bad row
+// is bisected until that row alone goes to the on-failure destination.
+func TestCloud_StreamTriggersFunction(t *testing.T) {
+	cloud, clk := minicloud.NewTest(t)
+	ctx := context.Background()
+	tbl, err := cloud.Dynamo.CreateTable(ctx, &dynamo.CreateTableInput{
+		TableName:            "users",
+		AttributeDefinitions: []dynamo.AttributeDefinition{{AttributeName: "id", AttributeType: "S"}},
+		KeySchema:            []dynamo.KeySchemaElement{{AttributeName: "id", KeyType: dynamo.KeyTypeHash}},
+		BillingMode:          dynamo.BillingModePayPerRequest,
+		StreamSpecification:  &dynamo.StreamSpecification{StreamEnabled: true, StreamViewType: dynamo.StreamViewTypeNewImage},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	welcomes := make(chan string, 10)
+	type event struct {
+		Records []struct {
+			EventName      string `json:"eventName"`
+			EventSourceARN string `json:"eventSourceARN"`
+			Dynamodb       struct {
+				NewImage struct {
+					Name struct{ S string } `json:"name"`
+				} `json:"NewImage"`
+			} `json:"dynamodb"`
+		}
+	}
+	var mu sync.Mutex
+	var sizes []int // the batches' sizes
+	welcome := func(ctx context.Context, ev event) error {
+		mu.Lock()
+		sizes = append(sizes, len(ev.Records))
+		mu.Unlock()
+		for _, r := range ev.Records {
+			if r.Dynamodb.NewImage.Name.S == "bad" {
+				return errors.New("cannot welcome bad")
+			}
+		}
+		for _, r := range ev.Records {
+			if r.EventName == "INSERT" && r.EventSourceARN == tbl.TableDescription.LatestStreamArn {
+				welcomes <- "welcome " + r.Dynamodb.NewImage.Name.S
+			}
+		}
+		return nil
+	}
+	if _, err := cloud.Lambda.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: "welcome", Timeout: 900, Handler: lambda.Handler(welcome)}); err != nil {
+		t.Fatal(err)
+	}
+	src, err := cloud.StreamEventSource(tbl.TableDescription.LatestStreamArn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := make(chan []byte, 10)
+	one, zero, ten, oneSec := true, 0, 10, 1
+	m, err := cloud.Lambda.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{
+		FunctionName: "welcome", Source: src, StartingPosition: lambda.StartingPositionLatest,
+		BatchSize: &ten, MaximumBatchingWindowInSeconds: &oneSec,
+		BisectBatchOnFunctionError: &one, MaximumRetryAttempts: &zero,
+		DestinationConfig: &lambda.DestinationConfig{OnFailure: &lambda.OnFailure{Destination: lambda.DestinationFunc(
+			func(_ context.Context, msg []byte, _ map[string]string) error { failed <- msg; return nil })}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(name string) {
+		if _, err := cloud.Dynamo.PutItem(ctx, &dynamo.PutItemInput{TableName: "users",
+			Item: dynamo.Item{"id": dynamo.S("u-" + name), "name": dynamo.S(name)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// advance moves the clock by a second whenever something waits on it
+	// (the mapping's batching window or retry wait; the 900 s timeout
+	// keeps the invocations' deadlines out of reach), until want holds.
+	advance := func(want func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !want() {
+			if time.Now().After(deadline) {
+				t.Fatal("mapping stalled")
+			}
+			wait, cancel := context.WithTimeout(ctx, 5*time.Millisecond)
+			if clk.BlockUntil(wait, 1) == nil {
+				clk.Advance(time.Second)
+			}
+			cancel()
+		}
+	}
+	var got []string
+	drain := func(n int) func() bool {
+		return func() bool {
+			for {
+				select {
+				case w := <-welcomes:
+					got = append(got, w)
+				default:
+					return len(got) >= n
+				}
+			}
+		}
+	}
+	put("ann")
+	advance(drain(1))
+	if got[0] != "welcome ann" {
+		t.Fatalf("got %v", got)
+	}
+	put("bob")
+	put("bad")
+	put("cat")
+	var rec lambda.StreamFailureRecord
+	advance(func() bool {
+		select {
+		case msg := <-failed:
+			if err := json.Unmarshal(msg, &rec); err != nil {
+				t.Fatal(err)
+			}
+			return true
+		default:
+			return false
+		}
+	})
+	advance(drain(3))
+	if strings.Join(got, ",") != "welcome ann,welcome bob,welcome cat" {
+		t.Fatalf("welcomes %v", got)
+	}
+	if rec.DDBStreamBatchInfo == nil || rec.DDBStreamBatchInfo.BatchSize != 1 || rec.RequestContext.Condition != lambda.ConditionRetryAttemptsExhausted ||
+		rec.DDBStreamBatchInfo.StreamArn != tbl.TableDescription.LatestStreamArn {
+		t.Fatalf("failure record %+v", rec)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Contains(sizes, 3) || len(sizes) < 5 {
+		t.Fatalf("batch sizes %v, want bob+bad+cat in one batch, then bisected", sizes)
+	}
+	if g, err := cloud.Lambda.GetEventSourceMapping(ctx, m.UUID); err != nil || g.State != lambda.ESMStateEnabled {
+		t.Fatalf("mapping %+v %v", g, err)
 	}
 }
