@@ -197,6 +197,48 @@
 // caller reads each chunk as it is written ([ResponseStream]), up to 200
 // MB, then an InvokeComplete event carrying any error.
 //
+// # Event source mappings
+//
+// CreateEventSourceMapping makes Lambda poll a stream — a DynamoDB stream
+// or a Kinesis data stream, given as an [EventSource] (the root package's
+// Cloud.StreamEventSource finds one by ARN) — and invoke a function
+// synchronously with its records as {"Records":[…]}, the JSON that
+// events.DynamoDBEvent or events.KinesisEvent of aws-lambda-go reads.
+// Each shard is read in order by its own poller, a child shard only once
+// its parent is read to its end, and one batch per shard is in flight, so
+// the records of one item arrive in the order they were written. A batch
+// holds up to BatchSize records (1 to 10,000, default 100) and at most 6 MB;
+// with MaximumBatchingWindowInSeconds (0 to 300) the poller gathers
+// records that long, on the clock, before invoking with fewer. Pollers
+// wait on the stream's change signal, never spin. StartingPosition is
+// TRIM_HORIZON (the oldest record kept) or LATEST (records written after
+// the call).
+//
+// A failed batch (a function error, a timeout) blocks its shard: it is
+// retried, after a wait of 1 s doubling to 1 min on the clock, until it
+// succeeds, fails MaximumRetryAttempts + 1 times (-1, the default, is
+// infinite; up to 10,000) or holds records older than
+// MaximumRecordAgeInSeconds (-1, or 60 to 604,800). With
+// BisectBatchOnFunctionError a failed batch is split in two and each half
+// retried in order, until the failing record is alone; a split is not
+// counted as a retry. A batch given up on is skipped, and a
+// [StreamFailureRecord] describing it (condition RetryAttemptsExhausted or
+// RecordAgeExceeded, with DDBStreamBatchInfo or KinesisBatchInfo naming
+// the shard and sequence numbers, not the records) goes to
+// DestinationConfig.OnFailure. With FunctionResponseTypes
+// [ReportBatchItemFailures] the function may return
+// {"batchItemFailures":[{"itemIdentifier":"<sequence number>"}]}: the
+// records before the first one named are done, and processing retries from
+// it; an identifier not in the batch fails the whole batch. A throttled
+// invocation is retried with the same backoff without counting. Disabling
+// or updating a mapping lets the batch in flight finish and resumes after
+// the last record processed; Close stops every poller and waits for them.
+//
+// ParallelizationFactor (1 to 10) and TumblingWindowInSeconds (0 to 900)
+// are validated and reported, but each shard is processed one batch at a
+// time and windows do not aggregate state; FilterCriteria and queues
+// (SQS) as sources are not modelled.
+//
 // # Approximations
 //
 // Environments share one Go process: a handler's memory is not limited
