@@ -410,3 +410,73 @@ func TestCloud_StreamTriggersFunction(t *testing.T) {
 		t.Fatalf("mapping %+v %v", g, err)
 	}
 }
+
+// TestCloud_KinesisDestinationTriggersFunction maps the Kinesis stream a
+// table streams its changes to: each change reaches the function as a
+// record of events.KinesisEvent, in order per shard.
+func TestCloud_KinesisDestinationTriggersFunction(t *testing.T) {
+	cloud, _ := minicloud.NewTest(t)
+	ctx := context.Background()
+	if _, err := cloud.Dynamo.CreateTable(ctx, &dynamo.CreateTableInput{
+		TableName:            "users",
+		AttributeDefinitions: []dynamo.AttributeDefinition{{AttributeName: "id", AttributeType: "S"}},
+		KeySchema:            []dynamo.KeySchemaElement{{AttributeName: "id", KeyType: dynamo.KeyTypeHash}},
+		BillingMode:          dynamo.BillingModePayPerRequest,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ks, err := cloud.Dynamo.CreateKinesisStream(ctx, &dynamo.CreateKinesisStreamInput{StreamName: "changes", ShardCount: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cloud.Dynamo.EnableKinesisStreamingDestination(ctx, &dynamo.EnableKinesisStreamingDestinationInput{TableName: "users", StreamArn: ks.StreamARN}); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 10)
+	type event struct {
+		Records []struct {
+			EventSource string `json:"eventSource"`
+			Kinesis     struct {
+				Data []byte `json:"data"`
+			} `json:"kinesis"`
+		}
+	}
+	handler := func(ctx context.Context, ev event) error {
+		for _, r := range ev.Records {
+			var change struct {
+				EventName string `json:"eventName"`
+				Dynamodb  struct {
+					NewImage struct {
+						ID struct{ S string } `json:"id"`
+					} `json:"NewImage"`
+				} `json:"dynamodb"`
+			}
+			if err := json.Unmarshal(r.Kinesis.Data, &change); err != nil {
+				return err
+			}
+			got <- r.EventSource + " " + change.EventName + " " + change.Dynamodb.NewImage.ID.S
+		}
+		return nil
+	}
+	if _, err := cloud.Lambda.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: "sink", Handler: lambda.Handler(handler)}); err != nil {
+		t.Fatal(err)
+	}
+	src, err := cloud.StreamEventSource(ks.StreamARN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cloud.Lambda.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: "sink", Source: src, StartingPosition: lambda.StartingPositionTrimHorizon}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cloud.Dynamo.PutItem(ctx, &dynamo.PutItemInput{TableName: "users", Item: dynamo.Item{"id": dynamo.S("u1")}}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case g := <-got:
+		if g != "aws:kinesis INSERT u1" {
+			t.Fatalf("got %q", g)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no invocation")
+	}
+}
