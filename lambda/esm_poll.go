@@ -305,7 +305,7 @@ func (m *mapping) process(ctx context.Context, st *shardState, batch []streamRec
 				cut++
 			}
 			if cut > 0 {
-				m.giveUp(ctx, st, b.recs[:cut], ConditionRecordAgeExceeded, b, c)
+				m.giveUp(st, b.recs[:cut], ConditionRecordAgeExceeded, b, c)
 				b.recs = b.recs[cut:]
 				if len(b.recs) == 0 {
 					queue = queue[1:]
@@ -359,7 +359,7 @@ func (m *mapping) process(ctx context.Context, st *shardState, batch []streamRec
 			rest := queue[1:]
 			queue = append([]*subBatch{{recs: b.recs[:h]}, {recs: b.recs[h:]}}, rest...)
 		} else if c.MaximumRetryAttempts >= 0 && b.attempts > c.MaximumRetryAttempts {
-			m.giveUp(ctx, st, b.recs, ConditionRetryAttemptsExhausted, b, c)
+			m.giveUp(st, b.recs, ConditionRetryAttemptsExhausted, b, c)
 			queue = queue[1:]
 			continue
 		}
@@ -446,7 +446,7 @@ type StreamFailureRecord struct {
 
 // giveUp sends the failure record of recs to OnFailure and moves the
 // checkpoint past them.
-func (m *mapping) giveUp(ctx context.Context, st *shardState, recs []streamRecord, condition string, b *subBatch, c EventSourceMappingConfiguration) {
+func (m *mapping) giveUp(st *shardState, recs []streamRecord, condition string, b *subBatch, c EventSourceMappingConfiguration) {
 	defer m.checkpoint(st, recs[len(recs)-1])
 	if c.DestinationConfig == nil || c.DestinationConfig.OnFailure == nil || c.DestinationConfig.OnFailure.Destination == nil {
 		return
@@ -480,7 +480,7 @@ func (m *mapping) giveUp(ctx context.Context, st *shardState, recs []streamRecor
 		rec.DDBStreamBatchInfo = info
 	}
 	msg, _ := json.Marshal(rec)
-	if err := c.DestinationConfig.OnFailure.Destination.Send(ctx, msg, nil); err != nil {
+	if err := c.DestinationConfig.OnFailure.Destination.Send(m.s.closeCtx, msg, nil); err != nil {
 		m.setResult("PROBLEM: on-failure destination: " + err.Error())
 	}
 }
