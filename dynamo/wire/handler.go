@@ -152,10 +152,45 @@ func (h *Handler) newRequestID() requestID {
 // SDKs check).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.Header.Get("X-Amz-Target"), StreamsTargetPrefix) {
-		h.serveStreams(w, r)
+		h.serve(w, r, &streamsProtocol)
 		return
 	}
+	h.serve(w, r, &dynamoProtocol)
+}
+
+// protocol is what tells DynamoDB's and DynamoDB Streams' JSON protocols
+// apart; the handling of a request is otherwise the same.
+type protocol struct {
+	prefix     string                    // of X-Amz-Target
+	operations map[string]operation      // by name
+	errorBody  func(error) (int, []byte) // the error's status and body
+	health     string                    // the answer to GET /, before the region
+	unknown    string                    // the message for an unknown operation
+}
+
+var dynamoProtocol = protocol{
+	prefix:     TargetPrefix,
+	operations: operations,
+	errorBody:  errorBody,
+	health:     "healthy: dynamodb.",
+	unknown:    "The operation named by the X-Amz-Target header is not a DynamoDB operation minicloud serves",
+}
+
+var streamsProtocol = protocol{
+	prefix:     StreamsTargetPrefix,
+	operations: streamsOperations,
+	errorBody:  streamsErrorBody,
+	health:     "healthy: streams.dynamodb.",
+	unknown:    "The operation named by the X-Amz-Target header is not a DynamoDB Streams operation minicloud serves",
+}
+
+// serve answers one request of protocol pr, step by step as DynamoDB
+// does: request ID, body limit, content type, JSON, operation, signature,
+// decode, Inject, run, encode; a panic is recovered and answered as an
+// InternalServerError.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, pr *protocol) {
 	id := h.newRequestID()
+	target := r.Header.Get("X-Amz-Target")
 	contentType := "application/x-amz-json-1.0"
 	wrote := false
 	defer func() {
@@ -167,35 +202,33 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			panic(p)
 		}
 		h.logger.Error("dynamo/wire: panic serving request", "requestId", id.String(),
-			"target", r.Header.Get("X-Amz-Target"), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			"target", target, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		if !wrote {
-			status, body := errorBody(dynamo.ErrInternalServer.New("Internal server error"))
+			status, body := pr.errorBody(dynamo.ErrInternalServer.New("Internal server error"))
 			writeBody(w, &id, status, contentType, body)
 		}
 	}()
-	respond := func(status int, body []byte) {
+	respond := func(status int, ct string, body []byte) {
 		wrote = true
-		writeBody(w, &id, status, contentType, body)
+		writeBody(w, &id, status, ct, body)
 	}
 	fail := func(err error) {
-		status, body := errorBody(err)
-		if e := apiError(err); e.Code == dynamo.ErrInternalServer.Code {
-			h.logger.Error("dynamo/wire: internal error", "requestId", id.String(), "target", r.Header.Get("X-Amz-Target"), "error", err)
+		status, body := pr.errorBody(err)
+		if apiError(err).Code == dynamo.ErrInternalServer.Code {
+			h.logger.Error("dynamo/wire: internal error", "requestId", id.String(), "target", target, "error", err)
 		}
-		respond(status, body)
+		respond(status, contentType, body)
 	}
 
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		if r.URL.Path == "/" {
 			// DynamoDB answers health checks on GET /.
-			wrote = true
-			writeBody(w, &id, http.StatusOK, "text/plain", []byte("healthy: dynamodb."+h.opts.Region+".amazonaws.com "))
+			respond(http.StatusOK, "text/plain", []byte(pr.health+h.opts.Region+".amazonaws.com "))
 			return
 		}
 	}
 	if r.Method != http.MethodPost {
-		wrote = true
-		writeBody(w, &id, http.StatusNotFound, "application/xml", []byte("<UnknownOperationException/>\n"))
+		respond(http.StatusNotFound, "application/xml", []byte("<UnknownOperationException/>\n"))
 		return
 	}
 	bb, err := h.readBody(w, r)
@@ -204,8 +237,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			wrote = true
-			writeBody(w, &id, http.StatusRequestEntityTooLarge, "text/plain", []byte("Request Entity Too Large\n"))
+			respond(http.StatusRequestEntityTooLarge, "text/plain", []byte("Request Entity Too Large\n"))
 			return
 		}
 		fail(ErrSerialization.New("Could not read the request body: " + err.Error()))
@@ -214,8 +246,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if mt := mediaType(r.Header.Get("Content-Type")); mt == "application/json" {
 		contentType = mt
 	} else if len(body) > 0 && mt != "application/x-amz-json-1.0" {
-		wrote = true
-		writeBody(w, &id, http.StatusNotFound, "application/xml", []byte("<UnknownOperationException/>\n"))
+		respond(http.StatusNotFound, "application/xml", []byte("<UnknownOperationException/>\n"))
 		return
 	}
 
@@ -231,10 +262,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	name, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), TargetPrefix)
-	op := operations[name]
+	name, ok := strings.CutPrefix(target, pr.prefix)
+	op := pr.operations[name]
 	if !ok || op == nil {
-		fail(ErrUnknownOperation.New("The operation named by the X-Amz-Target header is not a DynamoDB operation minicloud serves"))
+		fail(ErrUnknownOperation.New(pr.unknown))
 		return
 	}
 	if h.opts.Credentials != nil {
@@ -259,7 +290,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	respond(http.StatusOK, out)
+	respond(http.StatusOK, contentType, out)
 }
 
 // bodyBuffer is a request body's buffer. Buffers of up to maxPooledBody

@@ -1,12 +1,7 @@
 package wire
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"net/http"
-	"runtime/debug"
-	"strings"
 
 	"github.com/minicloud/minicloud/dynamo"
 )
@@ -77,7 +72,7 @@ func NewStreamsHandler(db *dynamo.DB, opts Options) *StreamsHandler {
 // DynamoDB operation is an UnknownOperationException, as on AWS's
 // Streams endpoint.
 func (s *StreamsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.h.serveStreams(w, r)
+	s.h.serve(w, r, &streamsProtocol)
 }
 
 // Operations returns the names of the DynamoDB Streams operations served,
@@ -121,110 +116,4 @@ func streamsErrorBody(err error) (status int, body []byte) {
 	}
 	w.endObject()
 	return e.StatusCode, w.b
-}
-
-// serveStreams answers one DynamoDB Streams request, step by step as
-// ServeHTTP answers a DynamoDB one: request ID, body limit, content type,
-// JSON, operation, signature, decode, Inject, run, encode; a panic is
-// recovered and answered as an InternalServerError.
-func (h *Handler) serveStreams(w http.ResponseWriter, r *http.Request) {
-	id := h.newRequestID()
-	target := r.Header.Get("X-Amz-Target")
-	contentType := "application/x-amz-json-1.0"
-	wrote := false
-	defer func() {
-		p := recover()
-		if p == nil {
-			return
-		}
-		if p == http.ErrAbortHandler {
-			panic(p)
-		}
-		h.logger.Error("dynamo/wire: panic serving request", "requestId", id.String(),
-			"target", target, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		if !wrote {
-			status, body := streamsErrorBody(dynamo.ErrInternalServer.New("Internal server error"))
-			writeBody(w, &id, status, contentType, body)
-		}
-	}()
-	respond := func(status int, ct string, body []byte) {
-		wrote = true
-		writeBody(w, &id, status, ct, body)
-	}
-	fail := func(err error) {
-		status, body := streamsErrorBody(err)
-		if apiError(err).Code == dynamo.ErrInternalServer.Code {
-			h.logger.Error("dynamo/wire: internal error", "requestId", id.String(), "target", target, "error", err)
-		}
-		respond(status, contentType, body)
-	}
-
-	if r.Method == http.MethodGet || r.Method == http.MethodHead {
-		if r.URL.Path == "/" {
-			respond(http.StatusOK, "text/plain", []byte("healthy: streams.dynamodb."+h.opts.Region+".amazonaws.com "))
-			return
-		}
-	}
-	if r.Method != http.MethodPost {
-		respond(http.StatusNotFound, "application/xml", []byte("<UnknownOperationException/>\n"))
-		return
-	}
-	bb, err := h.readBody(w, r)
-	defer bb.release()
-	body := bb.b
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			respond(http.StatusRequestEntityTooLarge, "text/plain", []byte("Request Entity Too Large\n"))
-			return
-		}
-		fail(ErrSerialization.New("Could not read the request body: " + err.Error()))
-		return
-	}
-	if mt := mediaType(r.Header.Get("Content-Type")); mt == "application/json" {
-		contentType = mt
-	} else if len(body) > 0 && mt != "application/x-amz-json-1.0" {
-		respond(http.StatusNotFound, "application/xml", []byte("<UnknownOperationException/>\n"))
-		return
-	}
-	var doc node
-	if len(body) > 0 {
-		// The parsed document lives until the operation's input is
-		// decoded from it, which is before this function returns.
-		p := newParser(body)
-		defer p.release()
-		if doc, err = p.parse(); err != nil {
-			fail(syntaxToError(err))
-			return
-		}
-	}
-	name, ok := strings.CutPrefix(target, StreamsTargetPrefix)
-	op := streamsOperations[name]
-	if !ok || op == nil {
-		fail(ErrUnknownOperation.New("The operation named by the X-Amz-Target header is not a DynamoDB Streams operation minicloud serves"))
-		return
-	}
-	if h.opts.Credentials != nil {
-		if err := verifySigV4(r, body, h.opts.Credentials, h.opts.Region, h.clock.Now()); err != nil {
-			fail(err)
-			return
-		}
-	}
-	if len(body) == 0 {
-		fail(ErrSerialization.New("The request body is empty; it must be a JSON object"))
-		return
-	}
-	var inject func(context.Context) error
-	if h.opts.Inject != nil {
-		inject = func(ctx context.Context) error { return h.opts.Inject(ctx, name) }
-	}
-	x := getExchange()
-	defer x.release() // after the response, which is x's, is written
-	x.doc = doc
-	out, err := op.serve(r.Context(), h.db, &x.doc, inject, x)
-	if err != nil {
-		fail(err)
-		return
-	}
-	respond(http.StatusOK, contentType, out)
 }
