@@ -103,6 +103,8 @@ type DB struct {
 	streams streamRegistry  // DynamoDB Streams by ARN
 	kinesis kinesisRegistry // Kinesis streams by ARN
 	bg      background      // Time to Live timers
+
+	backups backupRegistry // on-demand and system backups (backup.go)
 }
 
 // New returns an empty DynamoDB configured by opts.

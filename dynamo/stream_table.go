@@ -12,6 +12,12 @@ func (t *table) publish(old, rec *record, byTTL bool) {
 	if old == nil && rec == nil {
 		return
 	}
+	if t.pitr.enabled {
+		t.history(old, rec) // pitr.go
+	}
+	if t.replica != nil {
+		t.replicate(old, rec, byTTL) // replica.go
+	}
 	if t.ttl.enabled {
 		t.ttlTrack(old, rec)
 	}
@@ -128,6 +134,8 @@ func (t *table) describeStream(d *TableDescription) {
 // disabled (and readable for 24 hours more), its Time to Live timer
 // stopped and its Kinesis destinations turned off. The caller holds t.mu.
 func (t *table) retire(now time.Time) {
+	t.backupOnDelete(now) // backup.go
+	t.leaveGlobalTable()  // replica.go
 	t.setStream(&StreamSpecification{}, now)
 	t.stopTTL()
 	for _, k := range t.kinesis {

@@ -126,6 +126,12 @@ type table struct {
 	latestStream *stream // the last stream enabled, for LatestStreamArn
 	ttl          ttlState
 	kinesis      []*kinesisDest
+
+	// Backups, point-in-time recovery and global tables (backup*.go,
+	// pitr.go, global*.go).
+	pitr    pitrState       // change history while recovery is on
+	restore *RestoreSummary // set on a table made by a restore
+	replica *replicaLink    // set while the table is a global table replica
 }
 
 // CreateTable creates a table. The response reports it as CREATING, as
@@ -434,6 +440,7 @@ func (t *table) describe() *TableDescription {
 		d.BillingModeSummary.LastUpdateToPayPerRequestDateTime = t.billingChanged
 	}
 	t.describeStream(d)
+	t.describeRestoreAndReplicas(d) // backup_image.go, global.go
 	for _, ix := range t.indexes {
 		ixCount, ixSize := ix.statsCount, ix.statsSize
 		if t.db.opts.LiveTableStats {

@@ -188,6 +188,12 @@ type TableDescription struct {
 	// stream, enabled or not.
 	LatestStreamArn   string
 	LatestStreamLabel string
+	// RestoreSummary is set on a table created by a restore.
+	RestoreSummary *RestoreSummary
+	// GlobalTableVersion is "2019.11.21" on a global table replica, and
+	// Replicas lists its replicas in the other regions.
+	GlobalTableVersion string
+	Replicas           []ReplicaDescription
 }
 
 // ReturnValue says which item attributes a write returns: "NONE" (the

@@ -33,6 +33,16 @@ var operations = map[string]operation{
 	"ExecuteStatement":      newOp(decodeExecuteStatement, (*dynamo.DB).ExecuteStatement, encodeExecuteStatement),
 	"BatchExecuteStatement": newOp(decodeBatchExecuteStatement, (*dynamo.DB).BatchExecuteStatement, encodeBatchExecuteStatement),
 	"ExecuteTransaction":    newOp(decodeExecuteTransaction, (*dynamo.DB).ExecuteTransaction, encodeExecuteTransaction),
+
+	// Backups and point-in-time recovery (ops_backup.go).
+	"UpdateContinuousBackups":   newOp(decodeUpdateContinuousBackups, (*dynamo.DB).UpdateContinuousBackups, encodeUpdateContinuousBackups),
+	"DescribeContinuousBackups": newOp(decodeDescribeContinuousBackups, (*dynamo.DB).DescribeContinuousBackups, encodeDescribeContinuousBackups),
+	"RestoreTableToPointInTime": newOp(decodeRestoreTableToPointInTime, (*dynamo.DB).RestoreTableToPointInTime, encodeRestoreTableToPointInTime),
+	"CreateBackup":              newOp(decodeCreateBackup, (*dynamo.DB).CreateBackup, encodeCreateBackup),
+	"DescribeBackup":            newOp(decodeDescribeBackup, (*dynamo.DB).DescribeBackup, encodeDescribeBackup),
+	"DeleteBackup":              newOp(decodeDeleteBackup, (*dynamo.DB).DeleteBackup, encodeDeleteBackup),
+	"ListBackups":               newOp(decodeListBackups, (*dynamo.DB).ListBackups, encodeListBackups),
+	"RestoreTableFromBackup":    newOp(decodeRestoreTableFromBackup, (*dynamo.DB).RestoreTableFromBackup, encodeRestoreTableFromBackup),
 }
 
 // errorExtras writes the members an error carries beyond its type and

@@ -416,6 +416,7 @@ func (w *writer) tableDescription(name string, t *dynamo.TableDescription) {
 		w.endArray()
 	}
 	w.throughputDescription(t.ProvisionedThroughput)
+	w.replicasAndRestore(t) // ops_global.go
 	if s := t.StreamSpecification; s != nil {
 		w.key("StreamSpecification")
 		w.beginObject()
