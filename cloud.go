@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minicloud/minicloud/apigw"
 	"github.com/minicloud/minicloud/clock"
 	"github.com/minicloud/minicloud/dynamo"
 	"github.com/minicloud/minicloud/dynamo/wire"
@@ -52,6 +53,10 @@ type Cloud struct {
 	Lambda *lambda.Service
 	// StepFunctions is the account's Step Functions.
 	StepFunctions *stepfn.Service
+	// APIs is the account's API Gateway (REST and HTTP APIs). An
+	// integration reaches the account's functions with
+	// apigw.LambdaProxy{Function: cloud.Lambda.Function(name)}.
+	APIs *apigw.Service
 
 	handler http.Handler
 }
@@ -72,10 +77,16 @@ func New(opts Options) *Cloud {
 	c.Lambda = lambda.New(lambda.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed, Logger: opts.Logger})
 	c.StepFunctions = stepfn.New(stepfn.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Resolve: c.lambdaResource,
 		DynamoDB: dynamoIntegration(wire.NewHandler(c.Dynamo, wire.Options{}))})
+	c.APIs = apigw.New(apigw.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed, Logger: opts.Logger})
+	apisHandler := c.APIs.Handler()
 	dynamoHandler := wire.NewHandler(c.Dynamo, wire.Options{})
 	lambdaHandler := lambdawire.NewHandler(c.Lambda, lambdawire.Options{Seed: opts.Seed})
 	sfnHandler := sfnwire.NewHandler(c.StepFunctions, sfnwire.Options{Seed: opts.Seed})
 	c.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c.APIs.IsExecuteAPIRequest(r) {
+			apisHandler.ServeHTTP(w, r)
+			return
+		}
 		if strings.HasPrefix(r.Header.Get("X-Amz-Target"), sfnwire.TargetPrefix) {
 			sfnHandler.ServeHTTP(w, r)
 			return
@@ -112,7 +123,9 @@ func (c *Cloud) StreamEventSource(streamArn string) (lambda.EventSource, error) 
 	return c.Dynamo.StreamSource(streamArn)
 }
 
-// Handler serves the account's AWS wire protocols on one endpoint: Lambda's
+// Handler serves the account's AWS wire protocols on one endpoint: the
+// account's API Gateway APIs by execute-api host or /restapis/{id}/{stage}/
+// _user_request_/ path (see apigw.Service.Handler), Lambda's
 // REST-JSON protocol on its API paths (/2015-03-31/…, see
 // lambda/wire), Step Functions' JSON protocol for an X-Amz-Target of
 // "AWSStepFunctions.*" (see stepfn/wire), DynamoDB's JSON protocol for the

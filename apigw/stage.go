@@ -379,6 +379,11 @@ func (st *Stage) serve(w http.ResponseWriter, r *http.Request, escapedPath strin
 		requestID:         s.newRequestID(),
 		extendedRequestID: s.newExtendedRequestID(),
 	}
+	if c.kind == HTTP {
+		// HTTP APIs have one request ID, in the short form that the
+		// apigw-requestid header carries.
+		c.requestID = c.extendedRequestID
+	}
 	c.rawPath = escapedPath
 	if st.name != "$default" {
 		c.rawPath = "/" + st.name + escapedPath
