@@ -144,7 +144,8 @@ func (m Mock) Integrate(context.Context, *Request) (*Response, error) {
 // target is an in-process http.Handler or, when Handler is nil, the URL
 // Endpoint (whose path may use {name} to insert path parameters and
 // {proxy} for a greedy one, as API Gateway's integration URI does),
-// reached through Client.
+// reached through Client. ${stageVariables.name} in Endpoint is replaced
+// by the stage's variable, as in an integration URI.
 type HTTPProxy struct {
 	// Handler serves the request in process.
 	Handler http.Handler
@@ -166,11 +167,14 @@ func (p HTTPProxy) Integrate(ctx context.Context, req *Request) (*Response, erro
 		if p.Endpoint == "" {
 			return nil, errors.New("apigw: HTTPProxy needs a Handler or an Endpoint")
 		}
-		target = p.Endpoint
+		target = expandStageVariables(p.Endpoint, req.StageVariables)
 		for name, v := range req.PathParameters {
 			target = strings.ReplaceAll(target, "{"+name+"}", escapePathValue(v))
 			target = strings.ReplaceAll(target, "{"+name+"+}", escapePathValue(v))
 		}
+	}
+	if p.Handler != nil {
+		target = escapeURLPath(target)
 	}
 	if req.RawQuery != "" {
 		if strings.Contains(target, "?") {
@@ -182,7 +186,7 @@ func (p HTTPProxy) Integrate(ctx context.Context, req *Request) (*Response, erro
 	var out *http.Request
 	var err error
 	if p.Handler != nil {
-		out = httptest.NewRequestWithContext(ctx, req.Method, "http://"+req.DomainName+escapeURLPath(target), bytes.NewReader(req.Body))
+		out = httptest.NewRequestWithContext(ctx, req.Method, "http://"+req.DomainName+target, bytes.NewReader(req.Body))
 	} else {
 		out, err = http.NewRequestWithContext(ctx, req.Method, target, bytes.NewReader(req.Body))
 		if err != nil {
@@ -221,6 +225,28 @@ func (p HTTPProxy) Integrate(ctx context.Context, req *Request) (*Response, erro
 		res.Header.Del(h)
 	}
 	return &Response{StatusCode: res.StatusCode, Header: res.Header, Body: body}, nil
+}
+
+// expandStageVariables replaces ${stageVariables.name} with the value of
+// the stage variable (empty if the stage has none of that name).
+func expandStageVariables(s string, vars map[string]string) string {
+	const open = "${stageVariables."
+	var b strings.Builder
+	for {
+		i := strings.Index(s, open)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteString(vars[s[i+len(open):i+j]])
+		s = s[i+j+1:]
+	}
 }
 
 // escapePathValue escapes a path variable's value segment by segment, so
