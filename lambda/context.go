@@ -57,6 +57,8 @@ type invokeState struct {
 	env   *environment
 	log   *invocationLog
 	start time.Time
+	// initRequestID is, in an init phase, the request that caused it.
+	initRequestID string
 }
 
 // traceID is the invocation's _X_AMZN_TRACE_ID, made when first read.

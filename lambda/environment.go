@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -29,6 +30,9 @@ type environment struct {
 	tmp         *Tmp
 	invoke      invokeFunc
 	provisioned bool
+	// stop, when set by the code's init, ends what the init started (a
+	// runtime process and its Runtime API) when the environment goes.
+	stop func()
 	// work feeds the environment's runtime loop, a goroutine that lives
 	// as long as the environment (as the runtime process does in Lambda)
 	// and runs its invocations one at a time.
@@ -67,7 +71,7 @@ func newPool(s *Service, v *version) *pool {
 // get returns a warm environment, or starts a new one (a cold start). It
 // returns the init error as a function error document when the new
 // environment's init fails.
-func (p *pool) get(ctx context.Context, log *invocationLog) (e *environment, cold bool, initErr *FunctionError, err *Error) {
+func (p *pool) get(ctx context.Context, log *invocationLog, requestID string) (e *environment, cold bool, initErr *FunctionError, err *Error) {
 	p.mu.Lock()
 	if n := len(p.provIdle); n > 0 {
 		e = p.provIdle[n-1]
@@ -88,7 +92,7 @@ func (p *pool) get(ctx context.Context, log *invocationLog) (e *environment, col
 	if !p.s.conc.takeScaling(p.v.fn, p.s.clock.Now()) {
 		return nil, false, nil, throttled(ReasonFunctionInvocationRateLimitExceeded)
 	}
-	e, ferr := p.start(ctx, false, log)
+	e, ferr := p.start(ctx, false, log, requestID)
 	if ferr != nil {
 		return nil, true, ferr, nil
 	}
@@ -97,7 +101,9 @@ func (p *pool) get(ctx context.Context, log *invocationLog) (e *environment, col
 
 // start creates and initialises an environment: its /tmp, its
 // variables, the simulated cold-start delay and the handler's init.
-func (p *pool) start(ctx context.Context, provisioned bool, log *invocationLog) (*environment, *FunctionError) {
+// requestID names the invocation that caused a cold start ("" for a
+// provisioned environment), for the messages of a failed init.
+func (p *pool) start(ctx context.Context, provisioned bool, log *invocationLog, requestID string) (*environment, *FunctionError) {
 	s := p.s
 	cfg := p.v.cfg
 	// provisioned is set once the init succeeded (see provision), so that
@@ -113,7 +119,7 @@ func (p *pool) start(ctx context.Context, provisioned bool, log *invocationLog) 
 
 	start := s.clock.Now()
 	log.system(slog.LevelInfo, "INIT_START Runtime Version: "+cfg.runtime)
-	initCtx := context.WithValue(s.closeCtx, lambdaContextKey{}, &invokeState{env: e, log: log})
+	initCtx := context.WithValue(s.closeCtx, lambdaContextKey{}, &invokeState{env: e, log: log, initRequestID: requestID})
 	var ferr *FunctionError
 	if s.coldStart > 0 {
 		if err := s.clock.Sleep(initCtx, s.coldStart); err != nil {
@@ -165,6 +171,12 @@ func runInit(ctx context.Context, code *Code) (inv invokeFunc, ferr *FunctionErr
 		}
 	}()
 	inv, err := code.init(ctx)
+	var fe *FunctionError
+	if errors.As(err, &fe) {
+		c := *fe
+		c.FunctionError = FunctionErrorUnhandled
+		return nil, &c
+	}
 	if err != nil {
 		return nil, &FunctionError{FunctionError: "Unhandled", ErrorType: errorTypeName(err), ErrorMessage: err.Error()}
 	}
@@ -296,6 +308,9 @@ func (p *pool) removeLocked(e *environment) {
 
 func destroyEnv(e *environment) {
 	e.closeOnce.Do(func() {
+		if e.stop != nil {
+			e.stop()
+		}
 		if e.work != nil {
 			close(e.work)
 		}
@@ -441,7 +456,7 @@ func (p *pool) fillProvisioned() {
 
 func (p *pool) provision() {
 	defer p.s.wg.Done()
-	e, ferr := p.start(p.s.closeCtx, true, nil)
+	e, ferr := p.start(p.s.closeCtx, true, nil, "")
 	p.mu.Lock()
 	if ferr != nil {
 		p.provAlive--

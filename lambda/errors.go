@@ -162,6 +162,8 @@ type FunctionError struct {
 	StackTrace []StackFrame `json:"stackTrace,omitempty"`
 	// Payload is the raw error document.
 	Payload []byte `json:"-"`
+	// exit is how a runtime process exited during init, for the log.
+	exit string
 }
 
 // StackFrame is one frame of a panic's stack trace, as aws-lambda-go

@@ -270,6 +270,9 @@ type handlerResult struct {
 	out     []byte
 	ferr    *FunctionError
 	crashed bool // a panic: the runtime exits and the environment goes
+	// exit is how the runtime exited when crashed ("exit status 1"); ""
+	// is a Go handler's panic, which exits with status 2.
+	exit string
 }
 
 func (s *Service) newInvocation(t *target, payload []byte, lc LambdaContext, tail bool) *invocation {
@@ -306,7 +309,7 @@ func (s *Service) begin(ctx context.Context, inv *invocation) error {
 	inv.slot = sl
 	m.enter()
 	inv.log = s.newInvocationLog(ctx, fn.name, ver.number, inv.requestID, inv.tail)
-	env, cold, initErr, terr := ver.pool.get(ctx, inv.log)
+	env, cold, initErr, terr := ver.pool.get(ctx, inv.log, inv.requestID)
 	if terr != nil {
 		s.conc.release(sl)
 		m.leave()
@@ -323,7 +326,7 @@ func (s *Service) begin(ctx context.Context, inv *invocation) error {
 		inv.start = s.clock.Now()
 		inv.finished.Store(true)
 		inv.log.system(slog.LevelInfo, startLine(inv.requestID, ver.number))
-		inv.done <- inv.complete(handlerResult{ferr: initErr, crashed: true}, false, m)
+		inv.done <- inv.complete(handlerResult{ferr: initErr, crashed: true, exit: initErr.exit}, false, m)
 		return nil
 	}
 	inv.env = env
@@ -396,6 +399,10 @@ func (inv *invocation) call(ctx context.Context) (r handlerResult) {
 	if inv.stream != nil && inv.stream.overLimit() {
 		return handlerResult{ferr: inv.stream.tooLarge()}
 	}
+	var rx *runtimeExit
+	if errors.As(err, &rx) {
+		return handlerResult{out: rx.out, ferr: rx.doc, crashed: true, exit: rx.status}
+	}
 	if err != nil {
 		var fe *FunctionError
 		switch {
@@ -460,17 +467,24 @@ func (inv *invocation) complete(r handlerResult, timedOut bool, m metricSets) *o
 	status := ""
 	if r.ferr != nil {
 		o.functionError = FunctionErrorUnhandled
-		o.payload, _ = json.Marshal(r.ferr)
+		o.payload = r.ferr.Payload
+		if o.payload == nil {
+			o.payload, _ = json.Marshal(r.ferr)
+		}
 		if !timedOut {
 			inv.log.system(slog.LevelError, string(o.payload))
-		}
-		if r.crashed {
-			inv.log.system(slog.LevelError, "RequestId: "+inv.requestID+" Error: Runtime exited with error: exit status 2\nRuntime.ExitError")
 		}
 		status = "error"
 		if timedOut {
 			status = "timeout"
 		}
+	}
+	if r.crashed && (r.ferr != nil || r.exit != "") {
+		exit := r.exit
+		if exit == "" {
+			exit = "Runtime exited with error: exit status 2"
+		}
+		inv.log.system(slog.LevelError, "RequestId: "+inv.requestID+" Error: "+exit+"\nRuntime.ExitError")
 	}
 	if inv.stream != nil {
 		o.payload = nil
