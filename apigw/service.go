@@ -55,6 +55,8 @@ type Service struct {
 	apis     map[string]*API
 	throttle *bucket // the account-level throttle, shared by every API
 	meter    meter   // what the cost meter counts (cost.go)
+
+	plans planStore // API keys, usage plans and their usage (usageplan.go)
 }
 
 // New returns an empty API Gateway.
