@@ -35,8 +35,15 @@ type Options struct {
 	// jitter), so that a run on a manual clock is reproducible. Zero means
 	// seed 1.
 	Seed uint64
-	// Logger receives Lambda's function logs; nil discards them.
+	// Logger receives Lambda's function logs, API Gateway's access logs
+	// and the wire handlers' records of failed requests; nil discards
+	// them.
 	Logger *slog.Logger
+	// Credentials, when not nil, makes [Cloud.Handler] verify the AWS
+	// Signature Version 4 of every DynamoDB and DynamoDB Streams request
+	// against these access keys (access key ID → secret access key), with
+	// AWS's errors for an unknown key, a wrong signature or a stale date.
+	Credentials map[string]string
 }
 
 // Cloud is one simulated AWS account: its services share one clock and
@@ -79,9 +86,13 @@ func New(opts Options) *Cloud {
 		DynamoDB: dynamoIntegration(wire.NewHandler(c.Dynamo, wire.Options{}))})
 	c.APIs = apigw.New(apigw.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed, Logger: opts.Logger})
 	apisHandler := c.APIs.Handler()
-	dynamoHandler := wire.NewHandler(c.Dynamo, wire.Options{})
-	lambdaHandler := lambdawire.NewHandler(c.Lambda, lambdawire.Options{Seed: opts.Seed})
-	sfnHandler := sfnwire.NewHandler(c.StepFunctions, sfnwire.Options{Seed: opts.Seed})
+	wireLogger := opts.Logger
+	if wireLogger == nil {
+		wireLogger = slog.New(slog.DiscardHandler)
+	}
+	dynamoHandler := wire.NewHandler(c.Dynamo, wire.Options{Region: c.Region, Credentials: opts.Credentials, Logger: wireLogger})
+	lambdaHandler := lambdawire.NewHandler(c.Lambda, lambdawire.Options{Seed: opts.Seed, Logger: wireLogger})
+	sfnHandler := sfnwire.NewHandler(c.StepFunctions, sfnwire.Options{Seed: opts.Seed, Logger: wireLogger})
 	c.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if c.APIs.IsExecuteAPIRequest(r) {
 			apisHandler.ServeHTTP(w, r)

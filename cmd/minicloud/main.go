@@ -5,15 +5,15 @@
 //	go run ./cmd/minicloud -data ./state         # kept across restarts
 //	aws dynamodb list-tables --endpoint-url http://127.0.0.1:4566
 //
-// Requests are routed by their X-Amz-Target header: DynamoDB_20120810.*
-// goes to DynamoDB and DynamoDBStreams_20120810.* to DynamoDB Streams (see
-// package dynamo/wire), so the same --endpoint-url serves "aws dynamodb"
-// and "aws dynamodbstreams". Lambda's REST paths (/2015-03-31/…) go to an
-// empty Lambda (package lambda/wire): functions are Go code and cannot be
-// uploaded, so it lists none and refuses CreateFunction.
-// AWSStepFunctions.* goes to Step Functions (package stepfn/wire), in
-// memory only, for "aws stepfunctions". Other services
-// join the same address as their wire protocols are written.
+// It serves one simulated account, minicloud.Cloud.Handler: requests are
+// routed by their X-Amz-Target header — DynamoDB_20120810.* to DynamoDB
+// and DynamoDBStreams_20120810.* to DynamoDB Streams (see package
+// dynamo/wire), so the same --endpoint-url serves "aws dynamodb" and "aws
+// dynamodbstreams"; AWSStepFunctions.* to Step Functions (package
+// stepfn/wire), in memory only, for "aws stepfunctions". Lambda's REST
+// paths (/2015-03-31/…) go to Lambda (package lambda/wire): functions are
+// Go code and cannot be uploaded, so it lists none and refuses
+// CreateFunction.
 //
 // Flags:
 //
@@ -47,13 +47,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/minicloud/minicloud"
 	"github.com/minicloud/minicloud/clock"
-	"github.com/minicloud/minicloud/dynamo"
-	"github.com/minicloud/minicloud/dynamo/wire"
-	"github.com/minicloud/minicloud/lambda"
-	lambdawire "github.com/minicloud/minicloud/lambda/wire"
-	"github.com/minicloud/minicloud/stepfn"
-	sfnwire "github.com/minicloud/minicloud/stepfn/wire"
 )
 
 func main() {
@@ -117,35 +112,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	db := dynamo.New(dynamo.Options{Region: cfg.region})
-	defer db.Close()
+	// One account serves every protocol: cloud.Handler routes DynamoDB,
+	// DynamoDB Streams, Lambda, Step Functions and API Gateway stages.
+	// Lambda's functions are Go code, so over the wire this Lambda only
+	// lists, reads and refuses; Step Functions keeps its state in memory.
+	cloud := minicloud.New(minicloud.Options{Region: cfg.region, Logger: logger, Credentials: cfg.credentials})
+	defer cloud.Close()
 
+	h := cloud.Handler()
 	var store *store
 	if cfg.dataDir != "" {
-		store = newStore(cfg.dataDir, db)
+		store = newStore(cfg.dataDir, cloud.Dynamo)
 		if err := store.load(ctx); err != nil {
 			return err
 		}
-	}
-
-	dynamoHandler := wire.NewHandler(db, wire.Options{Region: cfg.region, Credentials: cfg.credentials, Logger: logger})
-	var h http.Handler = newRouter(dynamoHandler, map[string]http.Handler{
-		wire.TargetPrefix:        dynamoHandler,
-		wire.StreamsTargetPrefix: dynamoHandler, // the Handler serves DynamoDB Streams too
-	})
-	if store != nil {
 		h = store.track(h)
 	}
-	// Lambda's functions are Go code, so this Lambda only lists, reads
-	// and refuses: nothing to persist.
-	lambdaSvc := lambda.New(lambda.Options{Region: cfg.region, Logger: logger})
-	defer lambdaSvc.Close()
-	h = lambdaPaths(lambdawire.NewHandler(lambdaSvc, lambdawire.Options{Logger: logger}), h)
-	// Step Functions (AWSStepFunctions.* targets) keeps its state
-	// machines and executions in memory only.
-	sfnSvc := stepfn.New(stepfn.Options{Region: cfg.region})
-	defer sfnSvc.Close()
-	h = newRouter(h, map[string]http.Handler{sfnwire.TargetPrefix: sfnwire.NewHandler(sfnSvc, sfnwire.Options{Logger: logger})})
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -187,40 +169,4 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("shutting down: %w", shutdownErr)
 	}
 	return nil
-}
-
-// lambdaPaths sends Lambda's REST API paths (/2015-03-31/… and the
-// other API dates) to lambdaH and every other request to next.
-func lambdaPaths(lambdaH, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if lambdawire.IsLambdaPath(r.URL.Path) {
-			lambdaH.ServeHTTP(w, r)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// router sends each request to the service its X-Amz-Target names, and
-// the rest (no target, or one no service claims) to a default handler
-// that answers them as DynamoDB does.
-type router struct {
-	byTarget map[string]http.Handler // by target prefix, such as "DynamoDB_20120810."
-	fallback http.Handler
-}
-
-func newRouter(fallback http.Handler, byTarget map[string]http.Handler) *router {
-	return &router{byTarget: byTarget, fallback: fallback}
-}
-
-func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if target := r.Header.Get("X-Amz-Target"); target != "" {
-		if i := strings.IndexByte(target, '.'); i >= 0 {
-			if h, ok := rt.byTarget[target[:i+1]]; ok {
-				h.ServeHTTP(w, r)
-				return
-			}
-		}
-	}
-	rt.fallback.ServeHTTP(w, r)
 }
