@@ -334,12 +334,9 @@ func (h *lambdaHook) run(ctx context.Context, x *exchange, ev EventType) *failur
 				return fail(&failure{status: http.StatusBadGateway, xcache: XCacheError,
 					message: fmt.Sprintf("CloudFront wasn't able to resolve the origin domain name %q.", nr.Origin.Custom.DomainName)})
 			}
-			if req.originID != o.Id {
-				req.originID = o.Id
-				if !nr.Headers.hasHost() {
-					req.header.Set("Host", o.DomainName)
-				}
-			}
+			// As in CloudFront, the Host header is the function's to
+			// update along with the origin.
+			req.originID = o.Id
 		}
 		d.metrics.function(name, 0, dur, nil)
 		return nil
@@ -381,8 +378,6 @@ func (h *lambdaHook) run(ctx context.Context, x *exchange, ev EventType) *failur
 	d.metrics.function(name, 0, dur, nil)
 	return nil
 }
-
-func (h LambdaEdgeHeaders) hasHost() bool { return len(h["host"]) > 0 }
 
 func statusDescription(r *edgeResponse) string {
 	if r.statusDescription != "" {
