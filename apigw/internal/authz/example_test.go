@@ -47,3 +47,35 @@ func Example() {
 	// true
 	// authz: unsigned token (alg none): alg "none"
 }
+
+func ExamplePolicy_Evaluate() {
+	// What a Lambda authorizer returned for one caller.
+	resp, err := authz.ParsePolicyResponse([]byte(`{
+		"principalId": "alice",
+		"policyDocument": {
+			"Version": "2012-10-17",
+			"Statement": [
+				{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/*"},
+				{"Effect": "Deny", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:eu-west-1:123456789012:abc123/*/DELETE/*"}
+			]
+		},
+		"context": {"tier": "gold", "quota": 100}
+	}`))
+	if err != nil {
+		panic(err)
+	}
+	for _, method := range []string{"GET", "DELETE"} {
+		arn := authz.MethodARN("eu-west-1", "123456789012", "abc123", "prod", method, "/orders/7")
+		fmt.Println(method, resp.PolicyDocument.Evaluate(authz.Request{Action: authz.InvokeAction, Resource: arn}))
+	}
+	fmt.Println(authz.ContextStrings(resp.Context)["quota"])
+
+	// A context value API Gateway cannot pass on: 500.
+	_, err = authz.ParsePolicyResponse([]byte(`{"principalId":"bob","policyDocument":{"Statement":[]},"context":{"roles":["admin"]}}`))
+	fmt.Println(err)
+	// Output:
+	// GET Allow
+	// DELETE ExplicitDeny
+	// 100
+	// AuthorizerConfigurationException: authorizer response's context value "roles" is not a string, number or boolean
+}
