@@ -38,6 +38,9 @@ type Options struct {
 	TTL TTLOptions
 	// Kinesis configures the Kinesis streams that tables stream to.
 	Kinesis KinesisOptions
+	// Archive configures the object store and timing of exports and
+	// imports (export.go, import.go).
+	Archive ArchiveOptions
 }
 
 // Limits holds DynamoDB's quotas. A zero field means AWS's default, given
@@ -105,6 +108,7 @@ type DB struct {
 	bg      background      // Time to Live timers
 
 	backups backupRegistry // on-demand and system backups (backup.go)
+	archive archiveState   // exports and imports (export.go, import.go)
 }
 
 // New returns an empty DynamoDB configured by opts.

@@ -16,14 +16,24 @@ import (
 // point-in-time recovery on.
 func pitrDB(t testing.TB, days int) (*DB, *clock.Manual) {
 	t.Helper()
-	db, c := newTestDB(t)
+	return pitrDBWith(t, Options{}, days)
+}
+
+// pitrDBWith is pitrDB with options; the clock and table statistics are
+// set here.
+func pitrDBWith(t testing.TB, opts Options, days ...int) (*DB, *clock.Manual) {
+	t.Helper()
+	c := clock.NewManual(testEpoch)
+	opts.Clock, opts.LiveTableStats = c, true
+	db := New(opts)
+	t.Cleanup(func() { db.Close() })
 	compositeTable(t, db, func(in *CreateTableInput) {
 		in.AttributeDefinitions = append(in.AttributeDefinitions, AttributeDefinition{"g", "S"})
 		in.GlobalSecondaryIndexes = []GlobalSecondaryIndex{{IndexName: "byG", KeySchema: []KeySchemaElement{{"g", KeyTypeHash}}, Projection: Projection{ProjectionType: ProjectionTypeAll}}}
 	})
 	_, err := db.UpdateContinuousBackups(context.Background(), &UpdateContinuousBackupsInput{
 		TableName:                        "orders",
-		PointInTimeRecoverySpecification: &PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: days},
+		PointInTimeRecoverySpecification: &PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: sum(days)},
 	})
 	mustDo(t, err)
 	return db, c
@@ -232,4 +242,12 @@ func BenchmarkPutItem_WithPITR(b *testing.B) {
 			}
 		})
 	}
+}
+
+func sum(n []int) int {
+	s := 0
+	for _, v := range n {
+		s += v
+	}
+	return s
 }
