@@ -17,7 +17,9 @@
 // access tokens do — one of the audiences. Every failure is an error that
 // wraps one of the package's sentinels (such as [ErrExpired] or
 // [ErrAlgNone]), so a caller can log why; API Gateway answers every one
-// of them with 401 {"message":"Unauthorized"}.
+// of them with 401 {"message":"Unauthorized"}, and an HTTP API adds the
+// challenge [WWWAuthenticate] writes. [Token.HasScope] checks a route's
+// authorization scopes.
 //
 // # Policies
 //

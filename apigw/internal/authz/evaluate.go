@@ -84,14 +84,13 @@ func (p *Policy) Evaluate(req Request) Decision {
 	if p == nil {
 		return ImplicitDeny
 	}
-	action := strings.ToLower(req.Action)
 	out := ImplicitDeny
 	for i := range p.Statements {
 		st := &p.Statements[i]
 		if out == Allow && st.Effect == EffectAllow {
 			continue // only a Deny can change the outcome now
 		}
-		if !st.matches(action, req) {
+		if !st.matches(req) {
 			continue
 		}
 		if st.Effect == EffectDeny {
@@ -102,11 +101,12 @@ func (p *Policy) Evaluate(req Request) Decision {
 	return out
 }
 
-func (st *Statement) matches(action string, req Request) bool {
-	if st.action != nil && !slices.ContainsFunc(st.action, func(pat string) bool { return glob(pat, action) }) {
+func (st *Statement) matches(req Request) bool {
+	action := req.Action
+	if st.action != nil && !slices.ContainsFunc(st.action, func(pat string) bool { return globFold(pat, action) }) {
 		return false
 	}
-	if st.notAction != nil && slices.ContainsFunc(st.notAction, func(pat string) bool { return glob(pat, action) }) {
+	if st.notAction != nil && slices.ContainsFunc(st.notAction, func(pat string) bool { return globFold(pat, action) }) {
 		return false
 	}
 	if st.Resource != nil && !slices.ContainsFunc(st.Resource, func(pat string) bool { return glob(pat, req.Resource) }) {
@@ -178,8 +178,22 @@ func isAccountID(s string) bool {
 }
 
 // glob matches s against pattern, where * matches any run of characters
-// ("/" and ":" included) and ? any one character, in linear time.
-func glob(pattern, s string) bool {
+// ("/" and ":" included) and ? any one character, without backtracking
+// more than one star.
+func glob(pattern, s string) bool { return match(pattern, s, false) }
+
+// globFold is glob with s's ASCII letters lowered; pattern must be lower
+// case already.
+func globFold(pattern, s string) bool { return match(pattern, s, true) }
+
+func match(pattern, s string, fold bool) bool {
+	// Most patterns share a long literal prefix with the ARNs they are
+	// matched against; a different prefix fails at once.
+	if i := strings.IndexAny(pattern, "*?"); i < 0 && !fold {
+		return pattern == s
+	} else if i > 0 && !fold && !strings.HasPrefix(s, pattern[:i]) {
+		return false
+	}
 	px, sx := 0, 0
 	starP, starS := -1, 0
 	for sx < len(s) {
@@ -195,7 +209,7 @@ func glob(pattern, s string) bool {
 				px++
 				sx += size
 				continue
-			case c == s[sx]:
+			case c == s[sx] || fold && c == lower(s[sx]):
 				px++
 				sx++
 				continue
@@ -212,4 +226,11 @@ func glob(pattern, s string) bool {
 		px++
 	}
 	return px == len(pattern)
+}
+
+func lower(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"hash"
 	"strings"
 	"sync"
@@ -248,5 +249,19 @@ func TestToken_HasScopeNeedsOneOfTheRoutesScopes(t *testing.T) {
 	}
 	if (&Token{}).HasScope("read") {
 		t.Error("a token without scopes has a scope")
+	}
+}
+
+func TestWWWAuthenticate_DescribesEveryRefusal(t *testing.T) {
+	if got, want := WWWAuthenticate(ErrAudience), `Bearer scope="" error="invalid_token" error_description="the token does not have a valid audience"`; got != want {
+		t.Errorf("WWWAuthenticate(ErrAudience) = %s, want %s", got, want)
+	}
+	for _, s := range allSentinels {
+		if got := WWWAuthenticate(fmt.Errorf("wrapped: %w", s)); !strings.Contains(got, `error="invalid_token" error_description="the token`) {
+			t.Errorf("WWWAuthenticate(%v) = %s", s, got)
+		}
+	}
+	if got := WWWAuthenticate(errors.New("other")); got != `Bearer scope=""` {
+		t.Errorf("WWWAuthenticate(other) = %s", got)
 	}
 }
