@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func FuzzParseAuthorization(f *testing.F) {
@@ -28,6 +29,25 @@ func FuzzParseAuthorization(f *testing.F) {
 		}
 		if id != nil && (id.AccessKeyID != exampleKeyID && id.AccessKeyID != "ASIATEMP") {
 			t.Fatalf("Verify accepted unknown key %q", id.AccessKeyID)
+		}
+	})
+}
+
+func FuzzVerifyPresigned(f *testing.F) {
+	r := httptest.NewRequest("GET", "https://h.example/prod/items?x=1", nil)
+	Presign(r, nil, exampleKeyID, Credential{SecretAccessKey: exampleSecret}, "eu-west-1", "execute-api", now, time.Hour)
+	f.Add(r.URL.RawQuery)
+	f.Add("X-Amz-Signature=00&X-Amz-Expires=-1")
+	f.Add("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a%2Fb&X-Amz-Date=x&X-Amz-SignedHeaders=host&X-Amz-Signature=0&X-Amz-Expires=99999999999999999999")
+	f.Fuzz(func(t *testing.T, rawQuery string) {
+		r := httptest.NewRequest("GET", "https://h.example/prod/items", nil)
+		r.URL.RawQuery = rawQuery
+		id, err := Verify(r, nil, apiOptions())
+		if (id == nil) == (err == nil) {
+			t.Fatalf("Verify(?%s) = %v, %v: want exactly one", rawQuery, id, err)
+		}
+		if id != nil && (!id.Presigned || id.AccessKeyID != exampleKeyID) {
+			t.Fatalf("Verify(?%s) accepted %+v", rawQuery, id)
 		}
 	})
 }
