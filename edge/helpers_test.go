@@ -61,7 +61,7 @@ func newTestService(t testing.TB, opts Options) (*Service, *clock.Manual) {
 func newDist(t testing.TB, s *Service, def CacheBehavior, extra []CacheBehavior, origins ...Origin) *Distribution {
 	t.Helper()
 	out, err := s.CreateDistribution(context.Background(), &CreateDistributionInput{DistributionConfig: &DistributionConfig{
-		CallerReference: t.Name(), Origins: origins, DefaultCacheBehavior: def, CacheBehaviors: extra}})
+		CallerReference: t.Name() + s.newID("-", 8), Origins: origins, DefaultCacheBehavior: def, CacheBehaviors: extra}})
 	if err != nil {
 		t.Fatalf("CreateDistribution: %v", err)
 	}

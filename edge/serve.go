@@ -173,17 +173,15 @@ func (d *Distribution) fetch(ctx context.Context, x *exchange) (*edgeResponse, s
 	e := pop.get(key)
 	if e != nil && e.fresh(now) {
 		d.metrics.loc[x.loc].hits.Add(1)
-		c := e.resp.clone()
-		c.xcache = ""
-		return c, XCacheHit, age(now, e.stored)
+		// Cached responses are never modified in place (functions build
+		// new ones), so a hit shares the cached copy.
+		return e.resp, XCacheHit, age(now, e.stored)
 	}
 	if re := rec.get(key); re != nil && re.fresh(now) {
 		pop.put(key, re)
 		d.metrics.loc[x.loc].misses.Add(1)
 		d.metrics.loc[x.loc].regionalHits.Add(1)
-		c := re.resp.clone()
-		c.xcache = ""
-		return c, XCacheMiss, ""
+		return re.resp, XCacheMiss, ""
 	} else if re != nil && (e == nil || re.stored.After(e.stored)) {
 		e = re
 	}
@@ -204,12 +202,14 @@ func (d *Distribution) fetch(ctx context.Context, x *exchange) (*edgeResponse, s
 		pop.put(key, ne)
 		rec.put(key, ne)
 		d.metrics.loc[x.loc].refreshHits.Add(1)
-		return ne.resp.clone(), XCacheRefreshHit, ""
+		return ne.resp, XCacheRefreshHit, ""
 	}
 	d.metrics.loc[x.loc].misses.Add(1)
 	if req.method != http.MethodHead && !resp.failed {
 		if ttl, ok := b.policy.TTL(resp.status, resp.header, now, s.limits.ErrorCachingMinTTL); ok {
-			ne := &entry{resp: resp.clone(), stored: now, expires: now.Add(ttl), path: req.uri}
+			c := resp.clone()
+			c.xcache = ""
+			ne := &entry{resp: c, stored: now, expires: now.Add(ttl), path: req.uri}
 			pop.put(key, ne)
 			rec.put(key, ne)
 		}
