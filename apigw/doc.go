@@ -52,4 +52,30 @@
 // misses), can write an access log line per request with $context
 // variables, and every denied request is logged with its reason. The
 // cost meter ([Service.Cost]) prices requests and cache hours.
+//
+// # API keys, usage plans and caching
+//
+// A REST route with APIKeyRequired admits only requests whose API key
+// ([Service.CreateAPIKey]: 20 to 128 characters, 40 generated) is
+// enabled and belongs to a usage plan ([Service.CreateUsagePlan],
+// [Service.CreateUsagePlanKey]) listing the request's API and stage; a
+// key is in at most one plan per API stage. The key comes from the
+// x-api-key header, or from a Lambda authorizer's usageIdentifierKey
+// when the API's APIKeySource is AUTHORIZER. Anything else answers 403
+// {"message": "Forbidden"}. Each key of a plan gets its own token bucket
+// (429 {"message": "Too Many Requests"}) and quota per UTC day, ISO week
+// or calendar month, less the offset in the plan's first period (429
+// {"message": "Limit Exceeded"}); [Service.GetUsage] reports each key's
+// used and remaining requests per day.
+//
+// A REST stage with CacheClusterEnabled answers cached routes from its
+// cache: the "*" method setting caches GET requests, a route's own
+// setting caches that route. Entries are 2xx responses up to 1 MB, kept
+// with their headers for the TTL (300 s by default, up to 3,600 s) on the
+// clock, keyed by method, resource path, path parameters and the route's
+// CacheKeyParameters. A client's Cache-Control: max-age=0 refetches and
+// replaces the entry; with RequireAuthorizationForCacheControl only a
+// verified AWS_IAM caller may do so, and others are ignored (with a
+// Warning header for SUCCEED_WITH_RESPONSE_HEADER) or refused with 403
+// (FAIL_WITH_403). [Stage.FlushStageCache] empties the cache.
 package apigw
