@@ -181,6 +181,26 @@
 // cause "<message> (Service: DynamoDb, Status Code: 400, Request ID: …)".
 // A resource registered under one of these ARNs takes precedence.
 //
+// # Activities
+//
+// An activity is a queue of work for a worker outside Step Functions.
+// [Service.CreateActivity] makes one (idempotently; at most 10,000), and a
+// Task whose Resource is its ARN
+// (arn:aws:states:us-east-1:123456789012:activity:resize) queues its
+// effective input with a fresh task token (ActivityScheduled). A worker
+// takes the oldest task with [Service.GetActivityTask], which long-polls
+// on the clock for up to 60 seconds and then answers with an empty token
+// (ActivityStarted names its workerName), and answers it with
+// SendTaskSuccess (ActivitySucceeded), SendTaskFailure (ActivityFailed)
+// and SendTaskHeartbeat, as for a callback. HeartbeatSeconds and
+// TimeoutSeconds count from scheduling, taking the task counts as a
+// heartbeat, and either running out is ActivityTimedOut; a retry queues a
+// new task with a new token, and a Task that ends takes back a task no
+// worker took. More than Limits.MaxActivityPollers concurrent polls on
+// one activity fail with ActivityWorkerLimitExceeded; a Task naming an
+// activity that does not exist fails with ActivityScheduleFailed and the
+// error ActivityDoesNotExist. Express state machines reject activities.
+//
 // # Executions
 //
 // Standard executions run exactly once for up to one year, keep a
@@ -215,9 +235,9 @@
 //
 // # What is approximated
 //
-// JSONata, variables (Assign), ItemReader, ResultWriter and activities
-// are not supported; a definition using the first four is rejected with
-// a message saying so. Only nested executions implement .sync; another
+// JSONata, variables (Assign), ItemReader and ResultWriter are not
+// supported; a definition using them is rejected with a message saying
+// so. Only nested executions implement .sync; another
 // service's .sync resource is simply called and its result is the
 // Task's. Integration results carry no SdkHttpMetadata or
 // SdkResponseMetadata. Task tokens are opaque but not AWS's format. Object keys in outputs are sorted rather than kept in input order.

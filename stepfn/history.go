@@ -39,6 +39,12 @@ type HistoryEvent struct {
 	MapIterationAbortedEventDetails     *MapIterationEventDetails            `json:"mapIterationAbortedEventDetails,omitempty"`
 	MapRunStartedEventDetails           *MapRunStartedEventDetails           `json:"mapRunStartedEventDetails,omitempty"`
 	MapRunFailedEventDetails            *FailureEventDetails                 `json:"mapRunFailedEventDetails,omitempty"`
+	ActivityScheduledEventDetails       *ActivityScheduledEventDetails       `json:"activityScheduledEventDetails,omitempty"`
+	ActivityScheduleFailedEventDetails  *FailureEventDetails                 `json:"activityScheduleFailedEventDetails,omitempty"`
+	ActivityStartedEventDetails         *ActivityStartedEventDetails         `json:"activityStartedEventDetails,omitempty"`
+	ActivitySucceededEventDetails       *ActivitySucceededEventDetails       `json:"activitySucceededEventDetails,omitempty"`
+	ActivityFailedEventDetails          *FailureEventDetails                 `json:"activityFailedEventDetails,omitempty"`
+	ActivityTimedOutEventDetails        *FailureEventDetails                 `json:"activityTimedOutEventDetails,omitempty"`
 }
 
 // HistoryEventExecutionDataDetails says whether a payload in an event was
@@ -62,7 +68,8 @@ type ExecutionSucceededEventDetails struct {
 
 // FailureEventDetails carry an error name and cause: the details of
 // ExecutionFailed, ExecutionAborted, ExecutionTimedOut,
-// LambdaFunctionFailed, LambdaFunctionTimedOut and MapRunFailed.
+// LambdaFunctionFailed, LambdaFunctionTimedOut, MapRunFailed,
+// ActivityScheduleFailed, ActivityFailed and ActivityTimedOut.
 type FailureEventDetails struct {
 	Error string `json:"error,omitempty"`
 	Cause string `json:"cause,omitempty"`
@@ -317,6 +324,16 @@ func withoutData(ev HistoryEvent) HistoryEvent {
 		c := *d
 		c.Output = ""
 		ev.LambdaFunctionSucceededEventDetails = &c
+	}
+	if d := ev.ActivityScheduledEventDetails; d != nil {
+		c := *d
+		c.Input = ""
+		ev.ActivityScheduledEventDetails = &c
+	}
+	if d := ev.ActivitySucceededEventDetails; d != nil {
+		c := *d
+		c.Output = ""
+		ev.ActivitySucceededEventDetails = &c
 	}
 	return ev
 }

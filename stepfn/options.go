@@ -72,6 +72,14 @@ type Limits struct {
 	// runs at once when MaxConcurrency is 0 (no limit): AWS documents
 	// "up to 40". A distributed Map runs up to 10,000.
 	MaxInlineMapConcurrency int
+	// MaxActivities is the number of activities per account per region:
+	// 10,000, as for state machines (the "Maximum number of registered
+	// activities" quota).
+	MaxActivities int
+	// MaxActivityPollers is how many GetActivityTask calls may wait on
+	// one activity at once before ActivityWorkerLimitExceeded. AWS
+	// publishes no number; minicloud allows 1,000.
+	MaxActivityPollers int
 }
 
 func (l Limits) withDefaults() Limits {
@@ -94,6 +102,8 @@ func (l Limits) withDefaults() Limits {
 	defInt(&l.MaxStateMachines, 10000)
 	defInt(&l.MaxDefinitionSize, 1<<20)
 	defInt(&l.MaxInlineMapConcurrency, 40)
+	defInt(&l.MaxActivities, 10000)
+	defInt(&l.MaxActivityPollers, 1000)
 	return l
 }
 

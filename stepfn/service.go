@@ -45,16 +45,17 @@ type Service struct {
 	limits  Limits
 	rnd     *lockedRand
 
-	mu        sync.Mutex
-	machines  map[string]*machine
-	execs     map[string]*execution
-	resources map[string]Resource
-	resolve   func(arn string) (Resource, bool)
-	dynamoDB  DynamoDB
-	tokens    map[string]*waitingTask // task tokens of Tasks waiting for a callback
-	closed    []*execution            // closed executions, oldest first
-	open      int
-	shut      bool
+	mu         sync.Mutex
+	machines   map[string]*machine
+	execs      map[string]*execution
+	resources  map[string]Resource
+	resolve    func(arn string) (Resource, bool)
+	dynamoDB   DynamoDB
+	tokens     map[string]*waitingTask // task tokens of Tasks waiting for a callback
+	activities map[string]*activity    // by ARN
+	closed     []*execution            // closed executions, oldest first
+	open       int
+	shut       bool
 
 	wg         sync.WaitGroup
 	rootCtx    context.Context
@@ -329,7 +330,7 @@ func (s *Service) CreateStateMachine(ctx context.Context, in *CreateStateMachine
 }
 
 // checkExpress rejects what Express workflows cannot run: the
-// .sync and .waitForTaskToken integration patterns.
+// .sync and .waitForTaskToken integration patterns and activities.
 func checkExpress(def *StateMachine) error {
 	d := &diagnostics{}
 	for _, name := range def.StateNames() {
@@ -337,6 +338,9 @@ func checkExpress(def *StateMachine) error {
 		if strings.HasSuffix(st.resource, ".waitForTaskToken") || strings.HasSuffix(st.resource, ".sync") || strings.Contains(st.resource, ".sync:") {
 			suffix := st.resource[strings.LastIndexByte(st.resource, '.'):]
 			d.schema(ptr(st.loc, "Resource"), "Express state machine does not support '%s' service integration ", suffix)
+		}
+		if isActivityArn(st.resource) {
+			d.schema(ptr(st.loc, "Resource"), "Express state machine does not support Activity ARN: '%s'", st.resource)
 		}
 	}
 	return d.err()

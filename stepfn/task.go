@@ -91,6 +91,9 @@ func (e *execution) task(ctx context.Context, sr *stateRun, eff, params any, th 
 	if serr != nil {
 		return nil, serr
 	}
+	if isActivityArn(st.resource) {
+		return e.activityTask(ctx, sr, params, th, timeout, heartbeat)
+	}
 	base, pattern := integrationPattern(st.resource)
 	res, found := e.svc.resource(st.resource)
 	if !found && pattern != "" {

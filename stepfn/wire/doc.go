@@ -22,7 +22,10 @@
 // ListStateMachines, DeleteStateMachine, ValidateStateMachineDefinition,
 // StartExecution, StartSyncExecution, DescribeExecution, StopExecution,
 // ListExecutions, GetExecutionHistory, and SendTaskSuccess,
-// SendTaskFailure and SendTaskHeartbeat for task tokens. History events carry their
+// SendTaskFailure and SendTaskHeartbeat for task tokens, and
+// CreateActivity, DescribeActivity, DeleteActivity, ListActivities and
+// GetActivityTask (a long poll of up to 60 seconds on the service's
+// clock, answered {} when no task came). History events carry their
 // details under the API's names (executionStartedEventDetails,
 // taskScheduledEventDetails, lambdaFunctionSucceededEventDetails, ...);
 // includeExecutionData false leaves inputs and outputs out.

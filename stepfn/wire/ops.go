@@ -24,6 +24,11 @@ var operations = map[string]operation{
 	"SendTaskSuccess":                op[sendTaskSuccessRequest]{sendTaskSuccess},
 	"SendTaskFailure":                op[sendTaskFailureRequest]{sendTaskFailure},
 	"SendTaskHeartbeat":              op[sendTaskHeartbeatRequest]{sendTaskHeartbeat},
+	"CreateActivity":                 op[createActivityRequest]{createActivity},
+	"DescribeActivity":               op[activityRequest]{describeActivity},
+	"DeleteActivity":                 op[activityRequest]{deleteActivity},
+	"ListActivities":                 op[listActivitiesRequest]{listActivities},
+	"GetActivityTask":                op[getActivityTaskRequest]{getActivityTask},
 }
 
 // epoch is a timestamp on the wire: seconds since the Unix epoch with a
