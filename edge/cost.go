@@ -172,10 +172,11 @@ func (c Cost) String() string {
 }
 
 // Cost prices the service's usage so far as one month of CloudFront: data
-// out and requests by pricing region (the free tier taken first from the
-// dearest regions' requests is not modelled; it is taken in region order),
-// CloudFront Functions invocations, Lambda@Edge requests and GB-seconds,
-// invalidation paths.
+// out and requests by pricing region, CloudFront Functions invocations,
+// Lambda@Edge requests and GB-seconds (duration rounded up to 1 ms),
+// invalidation paths. The always-free requests and bytes are taken from the
+// regions in the order of their names (AWS does not say in which order it
+// applies them); data out is priced at each region's first-10-TB rate.
 func (s *Service) Cost() Cost {
 	m := &s.meter
 	p := s.prices
