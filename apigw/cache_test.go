@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -418,5 +419,31 @@ func BenchmarkCache(b *testing.B) {
 		r := httptest.NewRequest("GET", "/items/1", nil)
 		r.Header.Set("Cache-Control", "max-age=0")
 		run(b, r)
+	})
+}
+
+// FuzzCacheKey checks that two requests share a cache key exactly when
+// their path parameter and chosen parameters are equal, whatever bytes
+// the values hold.
+func FuzzCacheKey(f *testing.F) {
+	f.Add("1", "2", "en", "1", "2", "en")
+	f.Add("1", "2", "en", "12", "", "en")
+	f.Add("a:b", "1", "", "a", "b:1", "")
+	f.Add("x", "1#0:", "", "x", "", "1#0:")
+	f.Add("", "", "", "", "", "")
+	rt := newRoute(routeKey{method: "GET", path: "/items/{id}", segments: []string{"items", "{id}"}},
+		Route{CacheKeyParameters: []string{"method.request.querystring.page", "method.request.header.X-Tag"}})
+	key := func(id, page, tag string) string {
+		r := httptest.NewRequest("GET", "/items/x", nil)
+		r.URL.RawQuery = url.Values{"page": {page}}.Encode()
+		r.Header["X-Tag"] = []string{tag}
+		c := &call{r: r, route: rt, params: map[string]string{"id": id}}
+		return c.cacheKey()
+	}
+	f.Fuzz(func(t *testing.T, id1, page1, tag1, id2, page2, tag2 string) {
+		same := id1 == id2 && page1 == page2 && tag1 == tag2
+		if k1, k2 := key(id1, page1, tag1), key(id2, page2, tag2); (k1 == k2) != same {
+			t.Errorf("(%q %q %q) and (%q %q %q): keys %q and %q", id1, page1, tag1, id2, page2, tag2, k1, k2)
+		}
 	})
 }

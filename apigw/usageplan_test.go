@@ -615,3 +615,38 @@ func BenchmarkAPIKey_Admit(b *testing.B) {
 		}
 	}
 }
+
+func TestUsagePlan_QuotaHoldsUnderConcurrency(t *testing.T) {
+	k := newKeyedAPI(t, nil, APIConfig{})
+	p := k.plan(t, UsagePlanConfig{Quota: Quota{Limit: 25, Period: QuotaDay}}, "prod")
+	key := k.key(t, p)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	counts := map[int]int{}
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 10 {
+				r := httptest.NewRequest("GET", "/items/1", nil)
+				r.Header.Set("X-Api-Key", key.Value)
+				w := httptest.NewRecorder()
+				k.prod.ServeHTTP(w, r)
+				mu.Lock()
+				counts[w.Code]++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if counts[200] != 25 || counts[429] != 55 {
+		t.Errorf("statuses %v, want 25 admitted and 55 over the quota", counts)
+	}
+	u, err := k.s.GetUsage(GetUsageInput{UsagePlanID: p.ID, KeyID: key.ID, StartDate: t0, EndDate: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := u.Items[key.ID]; len(got) != 1 || got[0] != [2]int64{25, 0} {
+		t.Errorf("usage %v, want [[25 0]]", got)
+	}
+}
