@@ -181,6 +181,21 @@
 // cause "<message> (Service: DynamoDb, Status Code: 400, Request ID: …)".
 // A resource registered under one of these ARNs takes precedence.
 //
+// API Gateway: arn:aws:states:::apigateway:invoke (and its
+// .waitForTaskToken) calls the http.Handler that Options.APIGateway (an
+// [APIGatewayFunc]) finds for Parameters.ApiEndpoint, with Method (GET,
+// POST, PUT, DELETE, PATCH, HEAD or OPTIONS), the path /Stage/Path,
+// QueryParameters and Headers (names to lists of strings; X-Amz*,
+// X-Forwarded*, Authorization, Host and AWS's other reserved headers are
+// refused), RequestBody (JSON, sent without its null members unless
+// AllowNullValues is true, or a string) and AuthType (NO_AUTH, IAM_ROLE,
+// RESOURCE_POLICY; no request is signed). It returns {"ResponseBody",
+// "Headers", "StatusCode", "StatusText"}, ResponseBody parsed when the
+// response is JSON. A status outside 2xx fails the Task as
+// ApiGateway.<status> (ApiGateway.403) with the response body as cause;
+// an endpoint no handler serves is ApiGateway.UnknownHostException, and
+// malformed Parameters are States.Runtime.
+//
 // # Activities
 //
 // An activity is a queue of work for a worker outside Step Functions.

@@ -15,7 +15,7 @@ const startExecutionArn = "arn:aws:states:::states:startExecution"
 
 // builtin finds the integration minicloud serves itself for a Resource
 // no resource is registered under: nested executions always, DynamoDB
-// when Options.DynamoDB is set. A .waitForTaskToken Task gets the
+// when Options.DynamoDB is set, API Gateway when Options.APIGateway is. A .waitForTaskToken Task gets the
 // request-response call, which the callback wrapper then waits after.
 func (e *execution) builtin(base, pattern string, g *submitGuard) (Resource, bool) {
 	switch {
@@ -26,6 +26,8 @@ func (e *execution) builtin(base, pattern string, g *submitGuard) (Resource, boo
 		return e.startExecutionResource(pattern, g), true
 	case strings.HasPrefix(base, dynamoDBArnPrefix) && pattern == "":
 		return e.svc.dynamoDBResource(strings.TrimPrefix(base, dynamoDBArnPrefix))
+	case base == apiGatewayInvokeArn && (pattern == "" || pattern == patternCallback):
+		return e.svc.apiGatewayResource()
 	}
 	return nil, false
 }

@@ -36,6 +36,11 @@ type Options struct {
 	// deleteItem) of Tasks that have no resource registered under those
 	// ARNs: minicloud.New points it at the account's DynamoDB.
 	DynamoDB DynamoDB
+	// APIGateway, when set, serves the optimized API Gateway integration
+	// (arn:aws:states:::apigateway:invoke and its .waitForTaskToken) of
+	// Tasks that have no resource registered under that ARN: it finds the
+	// http.Handler answering a Task's ApiEndpoint.
+	APIGateway APIGatewayFunc
 }
 
 // Limits holds Step Functions quotas. A zero field means AWS's default,

@@ -51,6 +51,7 @@ type Service struct {
 	resources  map[string]Resource
 	resolve    func(arn string) (Resource, bool)
 	dynamoDB   DynamoDB
+	apiGateway APIGatewayFunc
 	tokens     map[string]*waitingTask // task tokens of Tasks waiting for a callback
 	activities map[string]*activity    // by ARN
 	closed     []*execution            // closed executions, oldest first
@@ -79,17 +80,18 @@ var errServiceClosed = errors.New("stepfn: service closed")
 // New returns a Step Functions service with the given options.
 func New(opts Options) *Service {
 	s := &Service{
-		clock:     clock.Or(opts.Clock),
-		region:    opts.Region,
-		account:   opts.AccountID,
-		limits:    opts.Limits.withDefaults(),
-		rnd:       newLockedRand(opts.Rand),
-		machines:  map[string]*machine{},
-		execs:     map[string]*execution{},
-		resources: map[string]Resource{},
-		resolve:   opts.Resolve,
-		dynamoDB:  opts.DynamoDB,
-		tokens:    map[string]*waitingTask{},
+		clock:      clock.Or(opts.Clock),
+		region:     opts.Region,
+		account:    opts.AccountID,
+		limits:     opts.Limits.withDefaults(),
+		rnd:        newLockedRand(opts.Rand),
+		machines:   map[string]*machine{},
+		execs:      map[string]*execution{},
+		resources:  map[string]Resource{},
+		resolve:    opts.Resolve,
+		dynamoDB:   opts.DynamoDB,
+		apiGateway: opts.APIGateway,
+		tokens:     map[string]*waitingTask{},
 	}
 	if s.region == "" {
 		s.region = "us-east-1"
