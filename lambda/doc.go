@@ -239,14 +239,51 @@
 // time and windows do not aggregate state; FilterCriteria and queues
 // (SQS) as sources are not modelled.
 //
+// # Functions as processes
+//
+// [ProcessHandler] makes a function of an executable instead of a Go
+// handler: the bootstrap of a provided.al2023 custom runtime, the entry
+// point of a container image, or a binary built with aws-lambda-go's
+// lambda.Start, which runs unchanged. Each execution environment starts
+// the process with Lambda's variables and the function's own, and with
+// AWS_LAMBDA_RUNTIME_API naming a loopback Runtime API of its own
+// (package runtimeapi): GET /2018-06-01/runtime/invocation/next hands it
+// the event with the Lambda-Runtime-* headers (request ID, deadline in
+// Unix milliseconds on the service's clock, invoked ARN, X-Ray trace ID,
+// client context, Cognito identity), and the process answers with
+// …/response or …/error, or fails its init with /runtime/init/error. An
+// invocation ends when the process asks for the next event, as in Lambda.
+//
+// An error the process posts is the function error, its document as
+// posted. A response over 6 MB is refused with 413 and is the error
+// Function.ResponseSizeTooLarge. At the timeout the process is killed. A
+// process that exits during an invocation fails it with Runtime.ExitError
+// ("RequestId: … Error: Runtime exited with error: exit status 1"),
+// unless it posted an error first (a panicking aws-lambda-go binary
+// does), and the log says "Runtime exited with error: exit status
+// N" and Runtime.ExitError; a failed init is the init/error document,
+// Runtime.ExitError, or Runtime.InvalidEntrypoint when the command cannot
+// start. Environments are reused, discarded and reaped exactly as for Go
+// handlers, the process with them; one whose process exits while idle is
+// discarded. Every line the process writes to stdout or stderr is a line
+// of the function's log (slog and LogType Tail), tagged with the
+// invocation it belongs to.
+//
+// The process reads its deadline with its own clock: with a clock.Manual,
+// start the clock at the real time (clock.NewManual(clock.Real().Now()))
+// so that the two agree, and advance it to time the function out.
+//
 // # Approximations
 //
-// Environments share one Go process: a handler's memory is not limited
-// (Max Memory Used reports the process's heap, capped at the function's
-// memory), its CPU is not throttled by its memory size, output written to
-// os.Stdout does not reach the function's log, and a handler that ignores
-// its context keeps running after its timeout (its result is dropped, and
-// Close waits for it). The 10-second init timeout and the
+// Go handlers' environments share one Go process: a handler's memory is
+// not limited (Max Memory Used reports the process's heap, capped at the
+// function's memory), its CPU is not throttled by its memory size, output
+// written to os.Stdout does not reach the function's log, and a handler
+// that ignores its context keeps running after its timeout (its result is
+// dropped, and Close waits for it). A process-backed function runs on the
+// host, not in a sandbox: it is not limited either, sees the host's file
+// system (its /tmp is TMPDIR, the environment's own directory) and has
+// no AWS credentials in its environment. The 10-second init timeout and the
 // requests-per-second quota (10 × concurrency) are not enforced. Retry
 // delays are exact, without Lambda's jitter. The environment idle time is
 // a setting, since AWS does not document it.

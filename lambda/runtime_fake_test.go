@@ -44,6 +44,7 @@ func fakeProcess(t testing.TB, mode string) Process {
 //	initerror  post to /init/error and exit with status 1
 //	initexit   exit with status 1 before asking for an event
 //	big        answer more than the response quota
+//	greet      answer {"greeting":"hello, <name>"} to {"name":…}
 func fakeRuntime(mode string) int {
 	api := "http://" + os.Getenv("AWS_LAMBDA_RUNTIME_API") + "/2018-06-01/runtime/"
 	fmt.Println("init", mode, "pid", os.Getpid())
@@ -92,6 +93,11 @@ func fakeRuntime(mode string) int {
 			return 2
 		case "hang":
 			select {}
+		case "greet":
+			var in struct{ Name string }
+			json.Unmarshal(event, &in)
+			b, _ := json.Marshal(map[string]string{"greeting": "hello, " + in.Name})
+			post(api+"invocation/"+id+"/response", "", string(b))
 		case "big":
 			post(api+"invocation/"+id+"/response", "", `"`+strings.Repeat("x", 7<<20)+`"`)
 		}
