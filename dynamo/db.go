@@ -109,6 +109,7 @@ type DB struct {
 
 	backups backupRegistry // on-demand and system backups (backup.go)
 	archive archiveState   // exports and imports (export.go, import.go)
+	account *Account       // the account of a region, for global tables (region.go)
 }
 
 // New returns an empty DynamoDB configured by opts.

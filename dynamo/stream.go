@@ -206,6 +206,7 @@ type streamEvent struct {
 	keys     Item // when neither image is kept
 	size     int64
 	ttl      bool
+	repl     bool // replicated from another region's replica (replica.go)
 }
 
 // newStream starts a stream on table t at now. The caller holds t.mu.
@@ -352,7 +353,7 @@ func (s *stream) changed() <-chan struct{} {
 // append records one change; oldSize and newSize are the items' sizes.
 // The caller holds the table's write lock, so appends are in commit
 // order.
-func (s *stream) append(now time.Time, op OperationType, old, new Item, oldSize, newSize int, ttl bool) {
+func (s *stream) append(now time.Time, op OperationType, old, new Item, oldSize, newSize int, ttl, repl bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.advance(now)
@@ -361,7 +362,7 @@ func (s *stream) append(now time.Time, op OperationType, old, new Item, oldSize,
 		return
 	}
 	s.seq++
-	ev := streamEvent{seq: s.seq, at: now, op: op, ttl: ttl}
+	ev := streamEvent{seq: s.seq, at: now, op: op, ttl: ttl, repl: repl}
 	item := firstItem(new, old)
 	ev.size = int64(s.keysSize(item))
 	// Only the images the view type shows are kept, so that a KEYS_ONLY
@@ -424,6 +425,10 @@ func (s *stream) record(ev *streamEvent) Record {
 	}
 	if ev.ttl {
 		id := ttlIdentity
+		r.UserIdentity = &id
+	}
+	if ev.repl {
+		id := replicationIdentity
 		r.UserIdentity = &id
 	}
 	return r

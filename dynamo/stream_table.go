@@ -41,7 +41,9 @@ func (t *table) publish(old, rec *record, byTTL bool) {
 	}
 	now := t.db.clock.Now()
 	if t.stream != nil {
-		t.stream.append(now, op, oldItem, newItem, oldSize, newSize, byTTL)
+		// A write replicated from another region carries the replication
+		// identity (replica.go).
+		t.stream.append(now, op, oldItem, newItem, oldSize, newSize, byTTL, t.replica != nil && t.replica.applying)
 	}
 	for _, k := range t.kinesis {
 		k.publish(t, now, op, oldItem, newItem, byTTL)
@@ -94,6 +96,9 @@ func (t *table) checkUpdateStreamSpec(spec *StreamSpecification, changesIndexes 
 	}
 	if spec.StreamEnabled && t.stream != nil {
 		return ErrValidation.Newf("Table already has an enabled stream: TableName: %s", t.name)
+	}
+	if !spec.StreamEnabled && t.replica != nil {
+		return ErrValidation.Newf("One or more parameter values were invalid: Cannot disable the stream of table %s: it is a global table replica, which needs its stream", t.name)
 	}
 	if !spec.StreamEnabled && t.stream == nil {
 		return ErrValidation.Newf("Table has no stream to disable: TableName: %s", t.name)

@@ -21,6 +21,10 @@ type UpdateTableInput struct {
 	// starts a new stream with a new ARN; disabling closes the stream,
 	// which stays readable for 24 hours.
 	StreamSpecification *StreamSpecification
+	// ReplicaUpdates adds or removes a global table replica in another
+	// region of the DB's Account (global.go); it cannot be combined with
+	// other changes.
+	ReplicaUpdates []ReplicationGroupUpdate
 }
 
 // UpdateTableOutput is the response of UpdateTable. The table is reported
@@ -71,6 +75,9 @@ func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTab
 	t, err := db.table(in.TableName)
 	if err != nil {
 		return nil, err
+	}
+	if len(in.ReplicaUpdates) > 0 {
+		return db.updateReplicas(ctx, t, in) // global.go
 	}
 	if in.BillingMode == "" && in.ProvisionedThroughput == nil && len(in.GlobalSecondaryIndexUpdates) == 0 &&
 		in.TableClass == "" && in.DeletionProtectionEnabled == nil && in.StreamSpecification == nil {

@@ -43,6 +43,12 @@ var operations = map[string]operation{
 	"DeleteBackup":              newOp(decodeDeleteBackup, (*dynamo.DB).DeleteBackup, encodeDeleteBackup),
 	"ListBackups":               newOp(decodeListBackups, (*dynamo.DB).ListBackups, encodeListBackups),
 	"RestoreTableFromBackup":    newOp(decodeRestoreTableFromBackup, (*dynamo.DB).RestoreTableFromBackup, encodeRestoreTableFromBackup),
+	"ExportTableToPointInTime":  newOp(decodeExportTableToPointInTime, (*dynamo.DB).ExportTableToPointInTime, encodeExportTableToPointInTime),
+	"DescribeExport":            newOp(decodeDescribeExport, (*dynamo.DB).DescribeExport, encodeDescribeExport),
+	"ListExports":               newOp(decodeListExports, (*dynamo.DB).ListExports, encodeListExports),
+	"ImportTable":               newOp(decodeImportTable, (*dynamo.DB).ImportTable, encodeImportTable),
+	"DescribeImport":            newOp(decodeDescribeImport, (*dynamo.DB).DescribeImport, encodeDescribeImport),
+	"ListImports":               newOp(decodeListImports, (*dynamo.DB).ListImports, encodeListImports),
 }
 
 // errorExtras writes the members an error carries beyond its type and

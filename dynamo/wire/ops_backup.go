@@ -390,3 +390,335 @@ func (w *writer) restoreSummary(s *dynamo.RestoreSummary) {
 	w.stringField("SourceTableArn", s.SourceTableArn)
 	w.endObject()
 }
+
+// Export and import: ExportTableToPointInTime, DescribeExport,
+// ListExports, ImportTable, DescribeImport, ListImports.
+
+func decodeExportTableToPointInTime(d *decoder, n *node) *dynamo.ExportTableToPointInTimeInput {
+	in := &dynamo.ExportTableToPointInTimeInput{}
+	d.structure(n, func(name string, v *node) {
+		switch name {
+		case "TableArn":
+			in.TableArn = d.str(v)
+		case "ExportTime":
+			in.ExportTime = d.timestamp(v)
+		case "ClientToken":
+			in.ClientToken = d.str(v)
+		case "S3Bucket":
+			in.S3Bucket = d.str(v)
+		case "S3BucketOwner":
+			in.S3BucketOwner = d.str(v)
+		case "S3Prefix":
+			in.S3Prefix = d.str(v)
+		case "S3SseAlgorithm":
+			in.S3SseAlgorithm = d.str(v)
+		case "S3SseKmsKeyId":
+			in.S3SseKmsKeyId = d.str(v)
+		case "ExportFormat":
+			in.ExportFormat = dynamo.ExportFormat(d.str(v))
+		case "ExportType":
+			in.ExportType = dynamo.ExportType(d.str(v))
+		case "IncrementalExportSpecification":
+			spec := &dynamo.IncrementalExportSpecification{}
+			d.structure(v, func(name string, v *node) {
+				switch name {
+				case "ExportFromTime":
+					spec.ExportFromTime = d.timestamp(v)
+				case "ExportToTime":
+					spec.ExportToTime = d.timestamp(v)
+				case "ExportViewType":
+					spec.ExportViewType = dynamo.ExportViewType(d.str(v))
+				}
+			})
+			in.IncrementalExportSpecification = spec
+		}
+	})
+	d.required("tableArn", in.TableArn != "")
+	d.required("s3Bucket", in.S3Bucket != "")
+	return in
+}
+
+func encodeExportTableToPointInTime(w *writer, out *dynamo.ExportTableToPointInTimeOutput) {
+	w.exportDescription(out.ExportDescription)
+}
+
+func (w *writer) exportDescription(e *dynamo.ExportDescription) {
+	if e == nil {
+		return
+	}
+	w.key("ExportDescription")
+	w.beginObject()
+	w.intField("BilledSizeBytes", e.BilledSizeBytes)
+	w.stringField("ClientToken", e.ClientToken)
+	w.timeField("EndTime", e.EndTime)
+	w.stringField("ExportArn", e.ExportArn)
+	w.stringField("ExportFormat", string(e.ExportFormat))
+	w.stringField("ExportManifest", e.ExportManifest)
+	w.stringField("ExportStatus", string(e.ExportStatus))
+	w.timeField("ExportTime", e.ExportTime)
+	w.stringField("ExportType", string(e.ExportType))
+	w.stringField("FailureCode", e.FailureCode)
+	w.stringField("FailureMessage", e.FailureMessage)
+	if s := e.IncrementalExportSpecification; s != nil {
+		w.key("IncrementalExportSpecification")
+		w.beginObject()
+		w.timeField("ExportFromTime", s.ExportFromTime)
+		w.timeField("ExportToTime", s.ExportToTime)
+		w.stringField("ExportViewType", string(s.ExportViewType))
+		w.endObject()
+	}
+	w.intField("ItemCount", e.ItemCount)
+	w.stringField("S3Bucket", e.S3Bucket)
+	w.stringField("S3BucketOwner", e.S3BucketOwner)
+	w.stringField("S3Prefix", e.S3Prefix)
+	w.stringField("S3SseAlgorithm", e.S3SseAlgorithm)
+	w.stringField("S3SseKmsKeyId", e.S3SseKmsKeyId)
+	w.timeField("StartTime", e.StartTime)
+	w.stringField("TableArn", e.TableArn)
+	w.stringField("TableId", e.TableId)
+	w.endObject()
+}
+
+func decodeDescribeExport(d *decoder, n *node) *dynamo.DescribeExportInput {
+	in := &dynamo.DescribeExportInput{}
+	d.structure(n, func(name string, v *node) {
+		if name == "ExportArn" {
+			in.ExportArn = d.str(v)
+		}
+	})
+	d.required("exportArn", in.ExportArn != "")
+	return in
+}
+
+func encodeDescribeExport(w *writer, out *dynamo.DescribeExportOutput) {
+	w.exportDescription(out.ExportDescription)
+}
+
+func decodeListExports(d *decoder, n *node) *dynamo.ListExportsInput {
+	in := &dynamo.ListExportsInput{}
+	d.structure(n, func(name string, v *node) {
+		switch name {
+		case "TableArn":
+			in.TableArn = d.str(v)
+		case "MaxResults":
+			m := d.integer(v, "Integer")
+			d.atLeast("maxResults", m, 1)
+			d.atMost("maxResults", m, 25)
+			in.MaxResults = int(m)
+		case "NextToken":
+			in.NextToken = d.str(v)
+		}
+	})
+	return in
+}
+
+func encodeListExports(w *writer, out *dynamo.ListExportsOutput) {
+	w.key("ExportSummaries")
+	w.beginArray()
+	for _, e := range out.ExportSummaries {
+		w.beginObject()
+		w.stringField("ExportArn", e.ExportArn)
+		w.stringField("ExportStatus", string(e.ExportStatus))
+		w.stringField("ExportType", string(e.ExportType))
+		w.endObject()
+	}
+	w.endArray()
+	w.stringField("NextToken", out.NextToken)
+}
+
+func (d *decoder) s3BucketSource(v *node) *dynamo.S3BucketSource {
+	s := &dynamo.S3BucketSource{}
+	d.structure(v, func(name string, v *node) {
+		switch name {
+		case "S3Bucket":
+			s.S3Bucket = d.str(v)
+		case "S3BucketOwner":
+			s.S3BucketOwner = d.str(v)
+		case "S3KeyPrefix":
+			s.S3KeyPrefix = d.str(v)
+		}
+	})
+	d.required("s3BucketSource.s3Bucket", s.S3Bucket != "")
+	return s
+}
+
+func decodeImportTable(d *decoder, n *node) *dynamo.ImportTableInput {
+	in := &dynamo.ImportTableInput{}
+	d.structure(n, func(name string, v *node) {
+		switch name {
+		case "ClientToken":
+			in.ClientToken = d.str(v)
+		case "S3BucketSource":
+			in.S3BucketSource = d.s3BucketSource(v)
+		case "InputFormat":
+			in.InputFormat = dynamo.InputFormat(d.str(v))
+		case "InputCompressionType":
+			in.InputCompressionType = dynamo.InputCompressionType(d.str(v))
+		case "InputFormatOptions":
+			o := &dynamo.InputFormatOptions{}
+			d.structure(v, func(name string, v *node) {
+				if name == "Csv" {
+					c := &dynamo.CsvOptions{}
+					d.structure(v, func(name string, v *node) {
+						switch name {
+						case "Delimiter":
+							c.Delimiter = d.str(v)
+						case "HeaderList":
+							c.HeaderList = d.strings(v)
+						}
+					})
+					o.Csv = c
+				}
+			})
+			in.InputFormatOptions = o
+		case "TableCreationParameters":
+			p := &dynamo.TableCreationParameters{}
+			d.structure(v, func(name string, v *node) {
+				switch name {
+				case "TableName":
+					p.TableName = d.str(v)
+				case "AttributeDefinitions":
+					p.AttributeDefinitions = d.attributeDefinitions(v, "tableCreationParameters.attributeDefinitions")
+				case "KeySchema":
+					p.KeySchema = d.keySchema(v, "tableCreationParameters.keySchema")
+				case "BillingMode":
+					p.BillingMode = dynamo.BillingMode(d.str(v))
+				case "ProvisionedThroughput":
+					p.ProvisionedThroughput = d.throughput(v, "tableCreationParameters.provisionedThroughput")
+				case "GlobalSecondaryIndexes":
+					p.GlobalSecondaryIndexes = []dynamo.GlobalSecondaryIndex{}
+					d.list(v, func(i int, e *node) {
+						p.GlobalSecondaryIndexes = append(p.GlobalSecondaryIndexes, d.globalIndex(e, pathAt("tableCreationParameters.globalSecondaryIndexes", i)))
+					})
+				}
+			})
+			d.required("tableCreationParameters.tableName", p.TableName != "")
+			in.TableCreationParameters = p
+		}
+	})
+	d.required("s3BucketSource", in.S3BucketSource != nil)
+	d.required("inputFormat", in.InputFormat != "")
+	d.required("tableCreationParameters", in.TableCreationParameters != nil)
+	return in
+}
+
+func encodeImportTable(w *writer, out *dynamo.ImportTableOutput) {
+	w.importDescription(out.ImportTableDescription)
+}
+
+func (w *writer) s3BucketSource(s *dynamo.S3BucketSource) {
+	if s == nil {
+		return
+	}
+	w.key("S3BucketSource")
+	w.beginObject()
+	w.stringField("S3Bucket", s.S3Bucket)
+	w.stringField("S3BucketOwner", s.S3BucketOwner)
+	w.stringField("S3KeyPrefix", s.S3KeyPrefix)
+	w.endObject()
+}
+
+func (w *writer) importDescription(i *dynamo.ImportTableDescription) {
+	if i == nil {
+		return
+	}
+	w.key("ImportTableDescription")
+	w.beginObject()
+	w.stringField("ClientToken", i.ClientToken)
+	w.stringField("CloudWatchLogGroupArn", i.CloudWatchLogGroupArn)
+	w.timeField("EndTime", i.EndTime)
+	w.intField("ErrorCount", i.ErrorCount)
+	w.stringField("FailureCode", i.FailureCode)
+	w.stringField("FailureMessage", i.FailureMessage)
+	w.stringField("ImportArn", i.ImportArn)
+	w.stringField("ImportStatus", string(i.ImportStatus))
+	w.intField("ImportedItemCount", i.ImportedItemCount)
+	w.stringField("InputCompressionType", string(i.InputCompressionType))
+	w.stringField("InputFormat", string(i.InputFormat))
+	if o := i.InputFormatOptions; o != nil && o.Csv != nil {
+		w.key("InputFormatOptions")
+		w.beginObject()
+		w.key("Csv")
+		w.beginObject()
+		w.stringField("Delimiter", o.Csv.Delimiter)
+		w.stringsField("HeaderList", o.Csv.HeaderList)
+		w.endObject()
+		w.endObject()
+	}
+	w.intField("ProcessedItemCount", i.ProcessedItemCount)
+	w.intField("ProcessedSizeBytes", i.ProcessedSizeBytes)
+	w.s3BucketSource(i.S3BucketSource)
+	w.timeField("StartTime", i.StartTime)
+	w.stringField("TableArn", i.TableArn)
+	if p := i.TableCreationParameters; p != nil {
+		w.key("TableCreationParameters")
+		w.beginObject()
+		w.key("AttributeDefinitions")
+		w.beginArray()
+		for _, a := range p.AttributeDefinitions {
+			w.beginObject()
+			w.stringField("AttributeName", a.AttributeName)
+			w.stringField("AttributeType", string(a.AttributeType))
+			w.endObject()
+		}
+		w.endArray()
+		w.stringField("BillingMode", string(p.BillingMode))
+		w.keySchema(p.KeySchema)
+		w.stringField("TableName", p.TableName)
+		w.endObject()
+	}
+	w.stringField("TableId", i.TableId)
+	w.endObject()
+}
+
+func decodeDescribeImport(d *decoder, n *node) *dynamo.DescribeImportInput {
+	in := &dynamo.DescribeImportInput{}
+	d.structure(n, func(name string, v *node) {
+		if name == "ImportArn" {
+			in.ImportArn = d.str(v)
+		}
+	})
+	d.required("importArn", in.ImportArn != "")
+	return in
+}
+
+func encodeDescribeImport(w *writer, out *dynamo.DescribeImportOutput) {
+	w.importDescription(out.ImportTableDescription)
+}
+
+func decodeListImports(d *decoder, n *node) *dynamo.ListImportsInput {
+	in := &dynamo.ListImportsInput{}
+	d.structure(n, func(name string, v *node) {
+		switch name {
+		case "TableArn":
+			in.TableArn = d.str(v)
+		case "PageSize":
+			m := d.integer(v, "Integer")
+			d.atLeast("pageSize", m, 1)
+			d.atMost("pageSize", m, 25)
+			in.PageSize = int(m)
+		case "NextToken":
+			in.NextToken = d.str(v)
+		}
+	})
+	return in
+}
+
+func encodeListImports(w *writer, out *dynamo.ListImportsOutput) {
+	w.key("ImportSummaryList")
+	w.beginArray()
+	for _, i := range out.ImportSummaryList {
+		w.beginObject()
+		w.stringField("CloudWatchLogGroupArn", i.CloudWatchLogGroupArn)
+		w.timeField("EndTime", i.EndTime)
+		w.stringField("ImportArn", i.ImportArn)
+		w.stringField("ImportStatus", string(i.ImportStatus))
+		w.stringField("InputFormat", string(i.InputFormat))
+		w.s3BucketSource(i.S3BucketSource)
+		w.timeField("StartTime", i.StartTime)
+		w.stringField("TableArn", i.TableArn)
+		w.endObject()
+	}
+	w.endArray()
+	w.stringField("NextToken", out.NextToken)
+}

@@ -268,7 +268,7 @@ func decodeUpdateTable(d *decoder, n *node) *dynamo.UpdateTableInput {
 		case "SSESpecification", "OnDemandThroughput", "WarmThroughput":
 			// Accepted and not modelled, as in CreateTable.
 		case "ReplicaUpdates":
-			d.invalid("minicloud does not support global table replicas yet: ReplicaUpdates is not accepted")
+			in.ReplicaUpdates = d.replicaUpdates(v) // ops_global.go
 		}
 	})
 	d.required("tableName", in.TableName != "")
