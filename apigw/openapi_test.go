@@ -322,3 +322,18 @@ func TestImportOpenAPI_ThroughHTTPTest(t *testing.T) {
 		t.Errorf("POST /pets without a key = %d, want 403", res.StatusCode)
 	}
 }
+
+func BenchmarkImportOpenAPI(b *testing.B) {
+	doc, err := os.ReadFile("testdata/openapi/petstore-oas3.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	fns := func(string) (Invoker, error) { return echoFn(), nil }
+	b.ReportAllocs()
+	for b.Loop() {
+		s := New(Options{})
+		if _, err := s.ImportOpenAPI(doc, ImportOptions{Functions: fns}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
