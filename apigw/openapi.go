@@ -47,7 +47,8 @@ type ImportOptions struct {
 //     http_proxy (an [HTTPProxy] to uri), mock (a [Mock] answering the
 //     default integration response's status, static header values and
 //     response template) and, through ImportOptions.OtherIntegration,
-//     any other; timeoutInMillis;
+//     any other; timeoutInMillis; an integration may be a $ref to
+//     components.x-amazon-apigateway-integrations (HTTP APIs);
 //   - for REST APIs: parameters (query, header and path, with required)
 //     as RequestParameters; request bodies (OpenAPI 3.0 requestBody,
 //     Swagger 2.0 body parameters with consumes) as RequestModels, each
@@ -354,6 +355,16 @@ func (im *importer) operation(where, key string, op obj, shared []any, validator
 	ext, ok := op["x-amazon-apigateway-integration"].(obj)
 	if !ok {
 		return r, importError(where, "No integration defined for method (x-amazon-apigateway-integration)")
+	}
+	if ref, isRef := ext["$ref"]; isRef {
+		// HTTP APIs may share integrations under
+		// components.x-amazon-apigateway-integrations.
+		name, ok := strings.CutPrefix(str(ref), "#/components/x-amazon-apigateway-integrations/")
+		comps, _ := im.root["components"].(obj)
+		shared, _ := comps["x-amazon-apigateway-integrations"].(obj)
+		if ext, ok = shared[unescapePointer(name)].(obj); !ok || im.swagger {
+			return r, importError(where+".x-amazon-apigateway-integration", fmt.Sprintf("$ref %v is not an integration under #/components/x-amazon-apigateway-integrations/", ref))
+		}
 	}
 	in, timeout, err := im.integration(key, ext)
 	if err != nil {

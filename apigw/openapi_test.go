@@ -287,6 +287,38 @@ func TestImportOpenAPI_OtherIntegrationHook(t *testing.T) {
 	}
 }
 
+func TestImportOpenAPI_SharedIntegrations(t *testing.T) {
+	s, _ := newTestService(t)
+	doc := `
+openapi: 3.0.1
+info: {title: shared, version: "1"}
+paths:
+  /a:
+    get:
+      x-amazon-apigateway-integration: {$ref: "#/components/x-amazon-apigateway-integrations/teapot"}
+  /b:
+    get:
+      x-amazon-apigateway-integration: {$ref: "#/components/x-amazon-apigateway-integrations/nope"}
+components:
+  x-amazon-apigateway-integrations:
+    teapot: {type: mock, responses: {default: {statusCode: "418"}}}
+`
+	_, err := s.ImportOpenAPI([]byte(doc), ImportOptions{Kind: HTTP})
+	if err == nil || !strings.Contains(err.Error(), "paths./b.get.x-amazon-apigateway-integration") {
+		t.Fatalf("undefined shared integration: %v", err)
+	}
+	api, err := s.ImportOpenAPI([]byte(strings.Replace(doc, "integrations/nope", "integrations/teapot", 1)), ImportOptions{Kind: HTTP})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := api.Deploy("$default")
+	for _, p := range []string{"/a", "/b"} {
+		if code, _, _ := do(t, st, "GET", p, ""); code != 418 {
+			t.Errorf("GET %s = %d, want 418", p, code)
+		}
+	}
+}
+
 func TestImportOpenAPI_HTTPAPIIgnoresRESTOnlySettings(t *testing.T) {
 	s, _ := newTestService(t)
 	var asked []string
