@@ -77,7 +77,7 @@ type Bill struct {
 }
 
 func (b Bill) String() string {
-	return fmt.Sprintf("API Gateway: $%.4f (REST requests $%.4f, HTTP requests $%.4f, cache $%.4f)", b.Total, b.REST, b.HTTP, b.Cache)
+	return fmt.Sprintf("API Gateway: $%.6f (REST requests $%.6f, HTTP requests $%.6f, cache $%.6f)", b.Total, b.REST, b.HTTP, b.Cache)
 }
 
 // Usage returns what the service's APIs used so far.

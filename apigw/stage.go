@@ -211,6 +211,11 @@ func (st *Stage) applyLocked(cfg StageConfig, dep *Deployment) {
 		if cfg.CacheClusterSize == "" {
 			cfg.CacheClusterSize = "0.5"
 		}
+		if st.cache != nil && st.cfg.CacheClusterSize != cfg.CacheClusterSize {
+			// Resizing a cache cluster deletes what it held.
+			st.api.s.meter.addCacheTime(st.cache.since, now, st.cfg.CacheClusterSize)
+			st.cache = nil
+		}
 		if st.cache == nil {
 			st.cache = newStageCache(now)
 		}
