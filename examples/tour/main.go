@@ -13,6 +13,7 @@ import (
 	"github.com/minicloud/minicloud/examples/internal/fitcheck"
 	"github.com/minicloud/minicloud/examples/internal/orderworkflow"
 	"github.com/minicloud/minicloud/examples/internal/sessionsttl"
+	"github.com/minicloud/minicloud/examples/internal/welcomeemail"
 )
 
 // stop is one stop of the tour: a heading and the code that narrates it.
@@ -25,6 +26,7 @@ var stops = []stop{
 	{"Time is a dependency: clock.Manual", tourClock},
 	{"DynamoDB: exact numbers, conditional writes, Query pages", tourDynamo},
 	{"DynamoDB Streams and Time to Live", tourStreams},
+	{"A welcome email from a DynamoDB stream (go run ./examples/welcome-email)", welcomeemail.Run},
 	{"Sessions that expire: Time to Live (go run ./examples/sessions-ttl)", sessionsttl.Run},
 	{"Lambda: handlers, throttling, cost", tourLambda},
 	{"Is Lambda a fit? (go run ./examples/fit-check)", fitcheck.Run},
