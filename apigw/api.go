@@ -190,6 +190,7 @@ type Deployment struct {
 	router      *router
 	authorizers map[string]*authorizer
 	responses   map[ResponseType]GatewayResponse
+	policy      deploymentPolicy // the resource policy, parsed once on first use (policy.go)
 }
 
 // CreateDeployment snapshots the API's working copy. BadRequestException

@@ -56,6 +56,7 @@ type gwError struct {
 	message string
 	reason  string // why, for the log and $context.error.message
 	header  http.Header
+	body    []byte // when set, replaces the default body (AWS's own {"Message":...} bodies; authorizer.go)
 }
 
 // PutGatewayResponse customises a gateway response type of a REST API.
@@ -89,6 +90,9 @@ var defaultStatus = map[ResponseType]int{
 // Gateway's default body {"message":"..."}.
 func (c *call) writeGatewayResponse(e *gwError) {
 	status, body := e.status, defaultBody(c.kind, e.message)
+	if e.body != nil {
+		body = e.body // AWS's own body for this denial (authorizer.go, policy.go, iam.go)
+	}
 	header := http.Header{}
 	for k, v := range e.header {
 		header[k] = v
@@ -118,7 +122,7 @@ func (c *call) writeGatewayResponse(e *gwError) {
 		header.Set("Content-Type", "application/json")
 	}
 	c.errMessage = e.message
-	if e.typ != "" {
+	if e.typ != "" && header.Get("X-Amzn-ErrorType") == "" { // a preset one names an exception the type does not (iam.go)
 		header.Set("X-Amzn-ErrorType", errorTypeHeader(e.typ))
 	}
 	c.writeResponse(&Response{StatusCode: status, Header: header, Body: body})

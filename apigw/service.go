@@ -57,6 +57,7 @@ type Service struct {
 	meter    meter   // what the cost meter counts (cost.go)
 
 	plans planStore // API keys, usage plans and their usage (usageplan.go)
+	creds credStore // access keys that AWS_IAM routes accept (iam.go)
 }
 
 // New returns an empty API Gateway.
@@ -137,6 +138,9 @@ func (s *Service) CreateAPI(cfg APIConfig) (*API, error) {
 	}
 	if cfg.Kind != REST && cfg.Kind != HTTP {
 		return nil, ErrBadRequest.Newf("Invalid API kind %d: use apigw.REST or apigw.HTTP", cfg.Kind)
+	}
+	if err := checkPolicyDocument(cfg); err != nil { // policy.go
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
