@@ -236,8 +236,16 @@
 //
 // ParallelizationFactor (1 to 10) and TumblingWindowInSeconds (0 to 900)
 // are validated and reported, but each shard is processed one batch at a
-// time and windows do not aggregate state; FilterCriteria and queues
-// (SQS) as sources are not modelled.
+// time and windows do not aggregate state; queues (SQS) as sources are
+// not modelled.
+//
+// FilterCriteria (up to 5 filters, each pattern up to 4,096 characters)
+// drops, before batching, the records that match none of its filters, in
+// Lambda's filter rule syntax: values, prefix, suffix,
+// equals-ignore-case, anything-but, numeric ranges and exists, nested
+// objects, arrays matching on any element ([FilterCriteria]). A DynamoDB
+// record is matched as it appears in the event; a Kinesis record on its
+// data key, decoded and parsed as JSON.
 //
 // # Functions as processes
 //

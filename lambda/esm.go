@@ -122,6 +122,9 @@ type CreateEventSourceMappingInput struct {
 	// TumblingWindowInSeconds is accepted (0 to 900) and reported, but
 	// windows are not aggregated.
 	TumblingWindowInSeconds *int
+	// FilterCriteria drops the records that match none of its filters
+	// (at most 5); see [FilterCriteria].
+	FilterCriteria *FilterCriteria
 	// Enabled is true by default.
 	Enabled *bool
 }
@@ -140,7 +143,9 @@ type UpdateEventSourceMappingInput struct {
 	DestinationConfig              *DestinationConfig
 	FunctionResponseTypes          []string
 	TumblingWindowInSeconds        *int
-	Enabled                        *bool
+	// FilterCriteria replaces the filters; an empty one removes them.
+	FilterCriteria *FilterCriteria
+	Enabled        *bool
 }
 
 // EventSourceMappingConfiguration describes a mapping, as Lambda's
@@ -159,6 +164,8 @@ type EventSourceMappingConfiguration struct {
 	DestinationConfig              *DestinationConfig
 	FunctionResponseTypes          []string
 	TumblingWindowInSeconds        int
+	// FilterCriteria is nil without filters.
+	FilterCriteria *FilterCriteria
 	// State is Creating, Enabled, Disabled, Updating or Deleting.
 	State string
 	// StateTransitionReason is "User action".
@@ -261,7 +268,7 @@ func (s *Service) CreateEventSourceMapping(ctx context.Context, in *CreateEventS
 		ParallelizationFactor: in.ParallelizationFactor, MaximumRetryAttempts: in.MaximumRetryAttempts,
 		MaximumRecordAgeInSeconds: in.MaximumRecordAgeInSeconds, BisectBatchOnFunctionError: in.BisectBatchOnFunctionError,
 		DestinationConfig: in.DestinationConfig, FunctionResponseTypes: in.FunctionResponseTypes,
-		TumblingWindowInSeconds: in.TumblingWindowInSeconds,
+		TumblingWindowInSeconds: in.TumblingWindowInSeconds, FilterCriteria: in.FilterCriteria,
 	}
 	if err := applyESMSettings(&c, &up); err != nil {
 		return nil, err
@@ -514,6 +521,12 @@ func applyESMSettings(c *EventSourceMappingConfiguration, in *UpdateEventSourceM
 	if in.BisectBatchOnFunctionError != nil {
 		c.BisectBatchOnFunctionError = *in.BisectBatchOnFunctionError
 	}
+	if in.FilterCriteria != nil {
+		if _, err := compileFilterCriteria(in.FilterCriteria); err != nil {
+			return err
+		}
+		c.FilterCriteria = cloneFilterCriteria(in.FilterCriteria)
+	}
 	if in.DestinationConfig != nil {
 		if in.DestinationConfig.OnSuccess != nil {
 			return ErrInvalidParameterValue.New("Unsupported DestinationConfig parameter for given event source mapping type: OnSuccess")
@@ -564,6 +577,7 @@ func (m *mapping) snapshot() EventSourceMappingConfiguration {
 	defer m.mu.Unlock()
 	c := m.cfg
 	c.FunctionResponseTypes = slices.Clone(c.FunctionResponseTypes)
+	c.FilterCriteria = cloneFilterCriteria(c.FilterCriteria)
 	return c
 }
 

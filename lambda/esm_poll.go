@@ -174,6 +174,8 @@ func (m *mapping) pollShard(ctx context.Context, st *shardState) {
 	}
 	var buf []streamRecord
 	var windowStart time.Time
+	// The filter is compiled once: an update restarts the pollers.
+	filter, _ := compileFilterCriteria(m.settings().FilterCriteria)
 	for ctx.Err() == nil {
 		c := m.settings()
 		changed := m.src.Changed()
@@ -209,7 +211,9 @@ func (m *mapping) pollShard(ctx context.Context, st *shardState) {
 				windowStart = m.s.clock.Now()
 			}
 			for _, r := range recs {
-				buf = append(buf, parseRecord(r))
+				if rec := parseRecord(r); filter.match(rec.raw, rec.kinesis) {
+					buf = append(buf, rec)
+				}
 			}
 			it = next
 			if len(recs) > 0 && it != "" && len(buf) < c.BatchSize {
