@@ -231,6 +231,21 @@
 // execution is TIMED_OUT. StopExecution aborts an execution wherever it
 // waits and cancels the context of a running resource.
 //
+// # Drawing
+//
+// [StateMachine.Draw] renders a definition as a Mermaid flowchart
+// ([DrawMermaid]) or a Graphviz digraph ([DrawDOT]): one node per state
+// (Choice states as diamonds, Succeed and Fail as end shapes), Choice
+// rules written on their edges ($.total > 1000, Default), Catch edges
+// dashed and labelled with their error names, and each Parallel branch
+// and Map item processor as a nested subgraph (Mermaid) or cluster
+// (DOT). [Service.DrawExecution] draws a Standard execution's path on
+// its state machine: visited states filled, each state's retries counted
+// ("2 retries"), and the states it failed in marked with the error;
+// [StateMachine.ExecutionPath] reads that path from a history and
+// [StateMachine.DrawPath] draws any path. The output is deterministic,
+// states in definition order.
+//
 // # Limits
 //
 // [Limits] holds the quotas: payloads of 256 KiB (execution input, state
