@@ -25,7 +25,8 @@ func newProcessService(t testing.TB) (*Service, *logBuffer) {
 		t.Skip("process tests need a Unix")
 	}
 	logs := &logBuffer{}
-	s, _ := newTestService(t, Options{Logger: slog.New(logs)})
+	// A small response quota keeps the oversized-response test fast.
+	s, _ := newTestService(t, Options{Logger: slog.New(logs), Limits: Limits{MaxResponsePayload: 32 << 10}})
 	return s, logs
 }
 

@@ -43,7 +43,7 @@ func fakeProcess(t testing.TB, mode string) Process {
 //	hang       take the event and never answer
 //	initerror  post to /init/error and exit with status 1
 //	initexit   exit with status 1 before asking for an event
-//	big        answer more than the response quota
+//	big        answer 64 KB, more than the quota of newProcessService
 //	greet      answer {"greeting":"hello, <name>"} to {"name":…}
 func fakeRuntime(mode string) int {
 	api := "http://" + os.Getenv("AWS_LAMBDA_RUNTIME_API") + "/2018-06-01/runtime/"
@@ -99,7 +99,7 @@ func fakeRuntime(mode string) int {
 			b, _ := json.Marshal(map[string]string{"greeting": "hello, " + in.Name})
 			post(api+"invocation/"+id+"/response", "", string(b))
 		case "big":
-			post(api+"invocation/"+id+"/response", "", `"`+strings.Repeat("x", 7<<20)+`"`)
+			post(api+"invocation/"+id+"/response", "", `"`+strings.Repeat("x", 64<<10)+`"`)
 		}
 	}
 }

@@ -176,7 +176,9 @@ func (s *Server) Listen() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	hs := &http.Server{Handler: s, ReadHeaderTimeout: time.Minute}
+	// No read timeouts: a runtime may take as long as it likes, and time
+	// here is the caller's clock, not the socket's.
+	hs := &http.Server{Handler: s}
 	s.mu.Lock()
 	if s.closed || s.listener != nil {
 		s.mu.Unlock()
