@@ -359,10 +359,10 @@ func (im *importer) operation(where, key string, op obj, shared []any, validator
 	if ref, isRef := ext["$ref"]; isRef {
 		// HTTP APIs may share integrations under
 		// components.x-amazon-apigateway-integrations.
-		name, ok := strings.CutPrefix(str(ref), "#/components/x-amazon-apigateway-integrations/")
+		name, prefixed := strings.CutPrefix(str(ref), "#/components/x-amazon-apigateway-integrations/")
 		comps, _ := im.root["components"].(obj)
 		shared, _ := comps["x-amazon-apigateway-integrations"].(obj)
-		if ext, ok = shared[unescapePointer(name)].(obj); !ok || im.swagger {
+		if ext, ok = shared[unescapePointer(name)].(obj); !prefixed || !ok || im.swagger {
 			return r, importError(where+".x-amazon-apigateway-integration", fmt.Sprintf("$ref %v is not an integration under #/components/x-amazon-apigateway-integrations/", ref))
 		}
 	}
