@@ -247,7 +247,10 @@ func (rt *procRuntime) invoke(ctx context.Context, payload []byte, _ io.Writer) 
 	}
 	rt.out.setLog(st.log)
 	res, err := rt.api.Invoke(ctx, inv)
-	rt.out.flush()
+	if st.log != nil {
+		// Without a log to write to, there is nothing to wait for.
+		rt.out.flush()
+	}
 	rt.out.setLog(nil)
 
 	var ee *runtimeapi.ExitError

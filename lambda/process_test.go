@@ -340,7 +340,7 @@ func BenchmarkInvoke_Warm(b *testing.B) {
 		code func() *Code
 	}{
 		{"gohandler", func() *Code { return Handler(echo) }},
-		{"process", func() *Code { return ProcessHandler(fakeProcess(b, "echo")) }},
+		{"process", func() *Code { return ProcessHandler(fakeProcess(b, "greet")) }},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			s, _ := newTestService(b, Options{})
