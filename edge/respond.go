@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"time"
 )
 
 // viaHostFor is the host name an edge location puts in Via: 32 hex
@@ -45,18 +44,18 @@ func failureResponse(f *failure, requestID string) *edgeResponse {
 	return &edgeResponse{status: f.status, header: h, body: []byte(errorPage(f.status, f.message, requestID)), xcache: f.xcache, failed: true}
 }
 
-func (d *Distribution) writeFailure(w http.ResponseWriter, r *http.Request, x *exchange, f *failure, https bool, start time.Time) {
-	d.writeFailureResponse(w, r, x, failureResponse(f, x.id), https, start)
+func (d *Distribution) writeFailure(w http.ResponseWriter, r *http.Request, x *exchange, f *failure, https bool) {
+	d.writeFailureResponse(w, r, x, failureResponse(f, x.id), https)
 }
 
-func (d *Distribution) writeFailureResponse(w http.ResponseWriter, r *http.Request, x *exchange, resp *edgeResponse, https bool, start time.Time) {
+func (d *Distribution) writeFailureResponse(w http.ResponseWriter, r *http.Request, x *exchange, resp *edgeResponse, https bool) {
 	d.metrics.loc[x.loc].errors.Add(1)
-	d.write(w, r, x, resp, resp.xcache, "", https, start)
+	d.write(w, r, x, resp, resp.xcache, "", https)
 }
 
 // write sends the response to the viewer with CloudFront's headers and
 // meters it.
-func (d *Distribution) write(w http.ResponseWriter, r *http.Request, x *exchange, resp *edgeResponse, xcache, age string, https bool, start time.Time) {
+func (d *Distribution) write(w http.ResponseWriter, r *http.Request, x *exchange, resp *edgeResponse, xcache, age string, https bool) {
 	h := w.Header()
 	for k, v := range resp.header {
 		h[k] = v
@@ -83,7 +82,6 @@ func (d *Distribution) write(w http.ResponseWriter, r *http.Request, x *exchange
 	}
 	d.metrics.loc[x.loc].requests.Add(1)
 	d.s.meter.request(d.s.locations[x.loc].PriceRegion, https, int64(n)+headerBytes(h))
-	_ = start
 }
 
 // headerBytes estimates the bytes of a response's status line and headers,

@@ -48,7 +48,6 @@ const (
 //     X-Amz-Cf-Id and, from the cache, Age.
 func (d *Distribution) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := d.s
-	start := s.clock.Now()
 	header := r.Header.Clone()
 	li := d.locate(header)
 	x := &exchange{d: d, loc: li, id: s.newRequestID()}
@@ -75,16 +74,16 @@ func (d *Distribution) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			resp.header.Set("Content-Type", "text/html")
 			resp.header.Set("Server", "CloudFront")
 			resp.body = []byte(errorPage(http.StatusMovedPermanently, "", x.id))
-			d.write(w, r, x, resp, XCacheRedirect, "", https, start)
+			d.write(w, r, x, resp, XCacheRedirect, "", https)
 			return
 		}
 		d.writeFailure(w, r, x, &failure{status: http.StatusForbidden, xcache: XCacheError,
-			message: "This distribution is configured to accept only HTTPS requests."}, https, start)
+			message: "This distribution is configured to accept only HTTPS requests."}, https)
 		return
 	}
 	if !b.allowed[r.Method] {
 		d.writeFailure(w, r, x, &failure{status: http.StatusForbidden, xcache: XCacheError,
-			message: "This distribution is not configured to allow the HTTP request method that was used for this request. The distribution supports only cachable requests."}, https, start)
+			message: "This distribution is not configured to allow the HTTP request method that was used for this request. The distribution supports only cachable requests."}, https)
 		return
 	}
 	var body []byte
@@ -104,11 +103,11 @@ func (d *Distribution) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if h := b.hooks[EventViewerRequest.index()]; h != nil {
 		if f := h.run(ctx, x, EventViewerRequest); f != nil {
-			d.writeFailure(w, r, x, f, https, start)
+			d.writeFailure(w, r, x, f, https)
 			return
 		}
 		if x.resp != nil {
-			d.write(w, r, x, x.resp, h.generatedXCache(), "", https, start)
+			d.write(w, r, x, x.resp, h.generatedXCache(), "", https)
 			return
 		}
 	}
@@ -121,17 +120,55 @@ func (d *Distribution) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		xcache = XCacheError
 	}
 	if resp.failed {
-		d.writeFailureResponse(w, r, x, resp, https, start)
+		d.writeFailureResponse(w, r, x, resp, https)
 		return
 	}
 	x.resp = resp
 	if h := b.hooks[EventViewerResponse.index()]; h != nil && resp.status < 400 {
 		if f := h.run(ctx, x, EventViewerResponse); f != nil {
-			d.writeFailure(w, r, x, f, https, start)
+			d.writeFailure(w, r, x, f, https)
 			return
 		}
 	}
-	d.write(w, r, x, x.resp, xcache, age, https, start)
+	if notModified(x.req, x.resp) {
+		nm := &edgeResponse{status: http.StatusNotModified, header: http.Header{}}
+		for _, h := range []string{"Etag", "Last-Modified", "Cache-Control", "Expires", "Vary"} {
+			if v := x.resp.header.Values(h); len(v) > 0 {
+				nm.header[h] = v
+			}
+		}
+		x.resp = nm
+	}
+	d.write(w, r, x, x.resp, xcache, age, https)
+}
+
+// notModified reports whether a conditional viewer request (If-None-Match,
+// or If-Modified-Since without it) is satisfied by the response's ETag or
+// Last-Modified, so that CloudFront answers 304 Not Modified without a
+// body.
+func notModified(req *edgeRequest, resp *edgeResponse) bool {
+	if resp.status != http.StatusOK || (req.method != http.MethodGet && req.method != http.MethodHead) {
+		return false
+	}
+	if inm := req.header.Get("If-None-Match"); inm != "" {
+		etag := resp.header.Get("ETag")
+		if etag == "" {
+			return false
+		}
+		for tag := range strings.SplitSeq(inm, ",") {
+			tag = strings.TrimSpace(tag)
+			if tag == "*" || strings.TrimPrefix(tag, "W/") == strings.TrimPrefix(etag, "W/") {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := req.header.Get("If-Modified-Since"); ims != "" {
+		since, err1 := http.ParseTime(ims)
+		lm, err2 := http.ParseTime(resp.header.Get("Last-Modified"))
+		return err1 == nil && err2 == nil && !lm.After(since)
+	}
+	return false
 }
 
 // locate returns the index of the edge location that serves the viewer,

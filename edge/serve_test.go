@@ -2,6 +2,7 @@ package edge
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -306,5 +307,73 @@ func TestServe_HEADIsAnsweredFromGETsCopyWithoutBody(t *testing.T) {
 	w := get(d, "HEAD", "/h", nil)
 	if w.Header().Get("X-Cache") != XCacheHit || w.Body.Len() != 0 || w.Header().Get("Content-Length") != "4" {
 		t.Errorf("HEAD = %q body %d Content-Length %q", w.Header().Get("X-Cache"), w.Body.Len(), w.Header().Get("Content-Length"))
+	}
+}
+
+func TestServe_ConditionalViewerRequestGets304FromTheCache(t *testing.T) {
+	s, _ := newTestService(t, Options{})
+	lm := epoch.Add(-time.Hour).Format(http.TimeFormat)
+	o := &countingOrigin{handler: func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=60")
+		w.Header().Set("ETag", `"abc"`)
+		w.Header().Set("Last-Modified", lm)
+		io.WriteString(w, "content")
+	}}
+	d := newDist(t, s, CacheBehavior{TargetOriginId: "o"}, nil, Origin{Id: "o", Handler: o})
+	cases := []struct {
+		name string
+		hdr  map[string]string
+		want int
+	}{
+		{"matching ETag", map[string]string{"If-None-Match": `"abc"`}, 304},
+		{"weak match", map[string]string{"If-None-Match": `W/"abc", "zzz"`}, 304},
+		{"other ETag", map[string]string{"If-None-Match": `"zzz"`}, 200},
+		{"not modified since", map[string]string{"If-Modified-Since": epoch.Format(http.TimeFormat)}, 304},
+		{"modified since", map[string]string{"If-Modified-Since": epoch.Add(-2 * time.Hour).Format(http.TimeFormat)}, 200},
+		{"unconditional", nil, 200},
+	}
+	for _, c := range cases {
+		w := get(d, "GET", "/doc", c.hdr)
+		if w.Code != c.want || (c.want == 304 && (w.Body.Len() != 0 || w.Header().Get("ETag") != `"abc"`)) {
+			t.Errorf("%s: %d body %d ETag %q", c.name, w.Code, w.Body.Len(), w.Header().Get("ETag"))
+		}
+	}
+	if o.calls.Load() != 1 {
+		t.Errorf("origin called %d times, want 1", o.calls.Load())
+	}
+}
+
+func TestServe_ConcurrentViewersAndInvalidations(t *testing.T) {
+	s, c := newTestService(t, Options{InvalidationTime: time.Second})
+	o := staticOrigin("max-age=5", "x")
+	d := newDist(t, s, CacheBehavior{TargetOriginId: "o", FunctionAssociations: []FunctionAssociation{{EventType: EventViewerResponse,
+		Function: &Function{Name: "h", Handler: func(e *FunctionEvent) (FunctionOutput, error) {
+			e.Response.Headers.Set("x-edge", "1")
+			return e.Response, nil
+		}}}}}, nil, Origin{Id: "o", Handler: o})
+	regions := []string{"us-east-1", "eu-central-1", "ap-northeast-1", "sa-east-1"}
+	done := make(chan struct{})
+	for g := range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 200 {
+				w := get(d, "GET", fmt.Sprintf("/obj/%d", i%7), map[string]string{HeaderViewerRegion: regions[(g+i)%len(regions)]})
+				if w.Code != 200 || w.Header().Get("X-Edge") != "1" {
+					t.Errorf("status %d X-Edge %q", w.Code, w.Header().Get("X-Edge"))
+					return
+				}
+			}
+		}()
+	}
+	for i := range 20 {
+		invalidate(t, s, d, fmt.Sprint("r", i), fmt.Sprintf("/obj/%d", i%7))
+		c.Advance(700 * time.Millisecond)
+	}
+	for range 8 {
+		<-done
+	}
+	m := d.Metrics()
+	if m.Requests != 1600 || m.Hits+m.Misses+m.RefreshHits != 1600 {
+		t.Errorf("requests %d, hits+misses %d", m.Requests, m.Hits+m.Misses)
 	}
 }
