@@ -12,17 +12,22 @@ var (
 	// target table already exists.
 	ErrTableAlreadyExists = awserr.New("TableAlreadyExistsException", 400, "")
 	// ErrTableInUse is TableInUseException: the table is being created,
-	// updated or deleted and cannot be backed up or restored now.
+	// updated or deleted and cannot be backed up or restored now. minicloud's
+	// control plane operations complete at once, so it does not arise
+	// by itself; it is here for errors.Is and injected faults.
 	ErrTableInUse = awserr.New("TableInUseException", 400, "")
 	// ErrBackupNotFound is BackupNotFoundException: no backup has the
 	// given ARN, or it was deleted.
 	ErrBackupNotFound = awserr.New("BackupNotFoundException", 400, "")
 	// ErrBackupInUse is BackupInUseException: another backup control
-	// plane operation on the same backup is under way.
+	// plane operation on the same backup is under way. Backups and
+	// restores complete at once in minicloud, so it does not arise by
+	// itself; it is here for errors.Is and injected faults.
 	ErrBackupInUse = awserr.New("BackupInUseException", 400, "")
 	// ErrContinuousBackupsUnavailable is
 	// ContinuousBackupsUnavailableException: continuous backups are not
-	// available for the table (it is being created or deleted).
+	// available for the table (it is being created or deleted). As with
+	// ErrTableInUse, minicloud's instant control plane never returns it.
 	ErrContinuousBackupsUnavailable = awserr.New("ContinuousBackupsUnavailableException", 400, "")
 	// ErrPointInTimeRecoveryUnavailable is
 	// PointInTimeRecoveryUnavailableException: point-in-time recovery is

@@ -220,6 +220,45 @@
 // is up to 100 reads or 100 writes (EXISTS(SELECT ...) checks a condition)
 // that all happen or none does.
 //
+// # Backups and point-in-time recovery
+//
+// [DB.UpdateContinuousBackups] turns on point-in-time recovery with a
+// recovery period of 1 to 35 days (35 by default). From then on the table
+// keeps every committed change of the period, and
+// [DB.RestoreTableToPointInTime] creates a new table holding exactly the
+// items of any moment between EarliestRestorableDateTime (when recovery
+// was turned on, or the start of the period) and LatestRestorableDateTime
+// (five minutes ago), with the source's key schema, indexes, billing,
+// capacity and class. [DB.CreateBackup] takes an on-demand backup, kept
+// until [DB.DeleteBackup], and [DB.RestoreTableFromBackup] restores it as
+// a new table; deleting a table with recovery on keeps a SYSTEM backup
+// for 35 days. Images share the table's immutable records through a
+// copy-on-write B-tree, so a backup costs O(1) and never slows the table.
+//
+// # Export and import
+//
+// [DB.ExportTableToPointInTime] writes a full or incremental export to an
+// [ObjectStore] ([MemoryStore], [DirStore] or your own) in DynamoDB's
+// layout: AWSDynamoDB/<export-id>/ with data/*.json.gz in DynamoDB JSON
+// and the manifest files. [DB.ImportTable] builds a new table from
+// DYNAMODB_JSON or CSV objects, plain or gzipped; a bad line is skipped,
+// counted in ErrorCount and described in [DB.ImportLog]. Both stay
+// IN_PROGRESS on the clock for [ArchiveOptions].Duration and consume no
+// capacity.
+//
+// # Regions and global tables
+//
+// An [Account] holds one DB per region on one clock. UpdateTable's
+// ReplicaUpdates adds a replica of a table (which needs a stream with
+// NEW_AND_OLD_IMAGES) in another region, version 2019.11.21. Every
+// replica takes reads and writes; a write reaches the others after
+// [AccountOptions].ReplicationDelay (one second by default), in commit
+// order, and appears in their streams with the replication service's
+// userIdentity. Concurrent writes of one item converge by last writer
+// wins on the write time; equal times go to the greater region name in
+// byte order, so every replica picks the same winner. Deletions, Time to
+// Live's included, replicate like writes.
+//
 // # Errors
 //
 // Errors are [*Error] values with DynamoDB's code, message and HTTP
@@ -237,7 +276,9 @@
 // interval. Kinesis streams do not reshard and have no per-shard
 // throughput limits. PartiQL's error messages follow DynamoDB's where
 // they are known, but syntax errors name a coarser cause than DynamoDB's
-// parser does. Backups and global tables are not implemented yet, nor are
-// the legacy parameters (Expected, AttributesToGet, KeyConditions,
+// parser does. Restores, exports, imports and replica changes take effect
+// at once or on a fixed delay, not at DynamoDB's speed; ION, ZSTD and
+// settings replication between replicas are not modelled, nor are the
+// legacy parameters (Expected, AttributesToGet, KeyConditions,
 // QueryFilter, ScanFilter, AttributeUpdates) that expressions replaced.
 package dynamo

@@ -199,8 +199,12 @@ func (t *table) describeReplicas(d *TableDescription) {
 	if t.replica == nil {
 		return
 	}
+	members := t.replica.group.members()
+	if len(members) < 2 {
+		return // the other replicas were deleted: a plain table again
+	}
 	d.GlobalTableVersion = GlobalTableVersion
-	for _, m := range t.replica.group.members() {
+	for _, m := range members {
 		if m.table == t {
 			continue
 		}

@@ -25,7 +25,9 @@ type AccountOptions struct {
 	Options Options
 	// ReplicationDelay is how long a write takes to reach a global
 	// table's other replicas. Zero means one second, DynamoDB's typical
-	// replication latency; a negative value means none.
+	// replication latency. A negative value means as soon as possible:
+	// one nanosecond, so that on a manual clock the writes arrive at the
+	// next Advance, in order, and never while the writer waits.
 	ReplicationDelay time.Duration
 }
 
@@ -107,7 +109,7 @@ func (a *Account) replicationDelay() time.Duration {
 	case d == 0:
 		return time.Second
 	case d < 0:
-		return 0
+		return time.Nanosecond
 	default:
 		return d
 	}

@@ -84,7 +84,9 @@ type Record struct {
 	// EventSourceARN is the stream's ARN, as Lambda adds it to the
 	// records it delivers.
 	EventSourceARN string `json:"eventSourceARN"`
-	// UserIdentity is set on the REMOVE records of Time to Live.
+	// UserIdentity is set on the REMOVE records of Time to Live, and on
+	// the records of writes a global table replicated from another region
+	// ({"type":"Service","principalId":"replication.dynamodb.amazonaws.com"}).
 	UserIdentity *Identity `json:"userIdentity,omitempty"`
 }
 
