@@ -275,6 +275,9 @@ func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, er
 	if err != nil {
 		return nil, err
 	}
+	if db.tokens.inflight.busy(t, rec.key) {
+		return nil, ErrTransactionConflict.New(txConflictMessage)
+	}
 	old, _ := t.items.Get(rec)
 	oldItem, err := db.checkWrite(t, old, cond, in.ReturnValuesOnConditionCheckFailure)
 	if err != nil {
@@ -419,6 +422,9 @@ func (db *DB) UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemO
 		return nil, err
 	}
 	defer t.mu.Unlock()
+	if db.tokens.inflight.busy(t, t.key.encodeKey(key)) {
+		return nil, ErrTransactionConflict.New(txConflictMessage)
+	}
 	old, _ := t.items.Get(&record{key: t.key.encodeKey(key)})
 	oldItem, err := db.checkWrite(t, old, cond, in.ReturnValuesOnConditionCheckFailure)
 	if err != nil {
@@ -498,6 +504,9 @@ func (db *DB) DeleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemO
 		return nil, err
 	}
 	defer t.mu.Unlock()
+	if db.tokens.inflight.busy(t, key) {
+		return nil, ErrTransactionConflict.New(txConflictMessage)
+	}
 	old, _ := t.items.Get(&record{key: key})
 	oldItem, err := db.checkWrite(t, old, cond, in.ReturnValuesOnConditionCheckFailure)
 	if err != nil {

@@ -165,15 +165,21 @@ type idempotentCall struct {
 	at          time.Time
 }
 
-// tokens holds the ClientRequestTokens seen in the last ten minutes.
+// tokens holds the ClientRequestTokens seen in the last ten minutes, and
+// the items of the write transactions under way.
 type tokens struct {
-	mu    sync.Mutex
-	calls map[string]idempotentCall
+	mu       sync.Mutex
+	calls    map[string]idempotentCall
+	inflight inflight
 }
 
 // TransactWriteItems applies up to 100 writes and condition checks, in one
 // or more tables, all or nothing. It is serialisable against every other
-// write: the tables involved are locked for the whole transaction.
+// write: the tables involved are locked while it commits. From validation
+// to commit its items are marked as in a transaction: another
+// transaction that touches one is cancelled with the reason
+// TransactionConflict, and a PutItem, UpdateItem or DeleteItem of one
+// fails with TransactionConflictException, as in DynamoDB; callers retry.
 func (db *DB) TransactWriteItems(ctx context.Context, in *TransactWriteItemsInput) (*TransactWriteItemsOutput, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -219,6 +225,14 @@ func (db *DB) TransactWriteItems(ctx context.Context, in *TransactWriteItemsInpu
 		}
 	}
 
+	release, conflict := db.tokens.inflight.acquire(actions)
+	if conflict >= 0 {
+		return nil, transactionCanceled(conflictReasons(len(actions), conflict))
+	}
+	defer release()
+	if hook := db.tokens.inflight.prepared; hook != nil {
+		hook()
+	}
 	unlock, err := lockTables(actions)
 	if err != nil {
 		return nil, err
@@ -592,6 +606,9 @@ func (db *DB) TransactGetItems(ctx context.Context, in *TransactGetItemsInput) (
 			}
 		}
 		reads[i] = r
+		if db.tokens.inflight.busy(t, r.enc) {
+			return nil, transactionCanceled(conflictReasons(len(in.TransactItems), i))
+		}
 		if !slices.Contains(ts, t) {
 			ts = append(ts, t)
 		}
