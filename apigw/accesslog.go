@@ -80,6 +80,8 @@ func (c *call) contextVar(name string, latency time.Duration) (string, bool) {
 			return strconv.Quote(c.errMessage), true
 		}
 		return c.errMessage, true
+	case "error.validationErrorString":
+		return c.validationError, true
 	case "error.responseType":
 		return c.errType, true
 	}

@@ -2,6 +2,7 @@ package apigw
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -104,5 +105,41 @@ func TestAccessLog_ContextVariables(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("access log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestRoute_RejectsAnInvalidModel(t *testing.T) {
+	s, _ := newTestService(t)
+	api := mustAPI(t, s, REST, nil)
+	err := api.Route("POST /x", Route{Integration: named("x"), RequestModels: map[string]string{"application/json": `{"type": 12}`}})
+	if !errors.Is(err, ErrBadRequest) || !strings.Contains(err.Error(), "Invalid model specified") {
+		t.Errorf("Route with a bad model: %v", err)
+	}
+}
+
+func TestAccessLog_ValidationErrorString(t *testing.T) {
+	var lines []string
+	s, _ := newTestService(t)
+	s.logger = newCaptureLogger(&lines)
+	api := mustAPI(t, s, REST, nil)
+	err := api.Route("POST /x", Route{Integration: named("x"),
+		RequestValidator: &RequestValidator{ValidateRequestBody: true},
+		RequestModels:    map[string]string{"application/json": `{"type":"object","required":["name"]}`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := mustDeploy(t, api)
+	st, _ := api.CreateStage(StageConfig{Name: "prod", DeploymentID: d.ID, AccessLogFormat: `status=$context.status validation=$context.error.validationErrorString`})
+	if code, _, _ := do(t, st, "POST", "/x", `{}`); code != 400 {
+		t.Fatalf("status %d", code)
+	}
+	found := false
+	for _, l := range lines {
+		if strings.HasPrefix(l, "status=400 validation=Request body does not match model schema") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no access log line with the validation error in %q", lines)
 	}
 }

@@ -156,6 +156,11 @@ func (a *API) checkRoute(k routeKey, r *Route) error {
 			return ErrBadRequest.New("Request validation is not supported for HTTP APIs")
 		}
 	}
+	for ct, schema := range r.RequestModels {
+		if err := ValidateModel(schema); err != nil {
+			return ErrBadRequest.Newf("Route %s, model for %s: %s", k, ct, err.(*Error).Message)
+		}
+	}
 	if r.Timeout != 0 && (r.Timeout < 50*time.Millisecond || r.Timeout > a.s.limits.IntegrationTimeout) {
 		return ErrBadRequest.Newf("Timeout should be between 50 ms and %d ms", a.s.limits.IntegrationTimeout.Milliseconds())
 	}

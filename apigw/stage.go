@@ -367,6 +367,7 @@ type call struct {
 	responseLength     int
 	errMessage         string
 	errType            string
+	validationError    string // why a request validator refused the request
 	integrationLatency time.Duration
 	integrationStatus  int
 	cacheHit, cacheUse bool
@@ -583,6 +584,9 @@ func (c *call) deny(e *gwError) {
 		"apiId", c.api.id, "stage", c.st.name, "requestId", c.requestID,
 		"method", c.r.Method, "path", c.path, "route", route,
 		"status", e.status, "response", string(e.typ), "reason", e.reason)
+	if e.typ == ResponseBadRequestBody || e.typ == ResponseBadRequestParameters {
+		c.validationError = e.reason
+	}
 	c.writeGatewayResponse(e)
 }
 

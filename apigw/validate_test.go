@@ -171,13 +171,6 @@ func TestValidate_OnlyWhatTheValidatorAsks(t *testing.T) {
 	}
 }
 
-func TestValidate_BadModelIsAConfigurationError(t *testing.T) {
-	st, _ := validatedAPI(t, RequestValidator{ValidateRequestBody: true}, nil, map[string]string{"application/json": `{"type": 12}`})
-	if code, body := post(t, st, "/pets/1", "application/json", `{}`, nil); code != 500 || body != `{"message": "Internal server error"}` {
-		t.Errorf("= %d %s", code, body)
-	}
-}
-
 func TestValidateModel_RejectsWhatCreateModelRejects(t *testing.T) {
 	for _, tc := range []struct {
 		schema string
