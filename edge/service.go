@@ -36,7 +36,9 @@ type Limits struct {
 	// minicloud's approximation.
 	FunctionComputeBudget time.Duration
 	// FunctionMaxResponseSize is the largest response a CloudFront Function
-	// may generate (status line, headers and body): 40 KB.
+	// may generate (status line, headers and body): 40 KB, as for
+	// Lambda@Edge viewer events (minicloud's reading of CloudFront's
+	// limit; see docs/edge.md).
 	FunctionMaxResponseSize int
 
 	// LambdaViewerTimeout and LambdaOriginTimeout are Lambda@Edge's
