@@ -7,11 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -329,6 +332,69 @@ func TestProcess_CloseStopsTheProcesses(t *testing.T) {
 	s.Close()
 	if alive(r.Pid) {
 		t.Fatalf("process %d survived Close", r.Pid)
+	}
+}
+
+func TestProcess_ConcurrentInvocationsRunInTheirOwnProcesses(t *testing.T) {
+	s, _ := newProcessService(t)
+	mustCreate(t, s, &CreateFunctionInput{FunctionName: "f", Handler: ProcessHandler(fakeProcess(t, "meet"))})
+	// The rendezvous answers nobody until both invocations are there, so
+	// they must run at once, in two environments.
+	var mu sync.Mutex
+	arrived, both := 0, make(chan struct{})
+	meet := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		if arrived++; arrived == 2 {
+			close(both)
+		}
+		mu.Unlock()
+		<-both
+	}))
+	defer meet.Close()
+	payload, _ := json.Marshal(map[string]string{"url": meet.URL})
+	pids := make(chan int, 2)
+	for range 2 {
+		go func() {
+			out, err := s.Invoke(context.Background(), &InvokeInput{FunctionName: "f", Payload: payload})
+			var r struct{ Pid int }
+			if err != nil || json.Unmarshal(out.Payload, &r) != nil {
+				t.Errorf("Invoke: %v", err)
+			}
+			pids <- r.Pid
+		}()
+	}
+	a, b := <-pids, <-pids
+	if a == 0 || a == b {
+		t.Fatalf("pids %d and %d", a, b)
+	}
+	if n := s.Warm("f", ""); n != 2 {
+		t.Fatalf("Warm = %d, want 2", n)
+	}
+}
+
+func TestProcess_ExitWhileIdleDiscardsTheEnvironment(t *testing.T) {
+	s, _ := newProcessService(t)
+	mustCreate(t, s, &CreateFunctionInput{FunctionName: "f", Handler: ProcessHandler(fakeProcess(t, "echo"))})
+	r := decodeEcho(t, invoke(t, s, &InvokeInput{FunctionName: "f"}))
+	p, err := os.FindProcess(r.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	guard := time.NewTimer(10 * time.Second) // a real-time guard, not a sleep
+	defer guard.Stop()
+	for s.Environments("f", "") != 0 {
+		select {
+		case <-guard.C:
+			t.Fatal("the environment of a dead process was kept")
+		default:
+			runtime.Gosched()
+		}
+	}
+	if d := decodeEcho(t, invoke(t, s, &InvokeInput{FunctionName: "f"})); d.Pid == r.Pid || d.Count != 1 {
+		t.Fatalf("next invocation in pid %d count %d", d.Pid, d.Count)
 	}
 }
 

@@ -44,6 +44,7 @@ func fakeProcess(t testing.TB, mode string) Process {
 //	initerror  post to /init/error and exit with status 1
 //	initexit   exit with status 1 before asking for an event
 //	big        answer 64 KB, more than the quota of newProcessService
+//	meet       GET the URL of {"url":…}, then answer {"pid":…}
 //	greet      answer {"greeting":"hello, <name>"} to {"name":…}
 func fakeRuntime(mode string) int {
 	api := "http://" + os.Getenv("AWS_LAMBDA_RUNTIME_API") + "/2018-06-01/runtime/"
@@ -93,6 +94,15 @@ func fakeRuntime(mode string) int {
 			return 2
 		case "hang":
 			select {}
+		case "meet":
+			// Wait at the test's rendezvous (a URL in the event), then
+			// answer with the process ID.
+			var in struct{ URL string }
+			json.Unmarshal(event, &in)
+			if r, err := http.Get(in.URL); err == nil {
+				r.Body.Close()
+			}
+			post(api+"invocation/"+id+"/response", "", fmt.Sprintf(`{"pid":%d}`, os.Getpid()))
 		case "greet":
 			var in struct{ Name string }
 			json.Unmarshal(event, &in)
