@@ -77,5 +77,64 @@
 // replaces the entry; with RequireAuthorizationForCacheControl only a
 // verified AWS_IAM caller may do so, and others are ignored (with a
 // Warning header for SUCCEED_WITH_RESPONSE_HEADER) or refused with 403
-// (FAIL_WITH_403). [Stage.FlushStageCache] empties the cache.
+// (FAIL_WITH_403). [Stage.FlushStageCache] empties the cache.//
+// # Authorization
+//
+// A route's AuthorizationType chooses who may call it. [API.CreateAuthorizer]
+// makes the authorizers that CUSTOM, COGNITO_USER_POOLS and JWT routes
+// name; a deployment keeps the authorizers it was made with.
+//
+// Lambda authorizers (TOKEN on REST APIs, REQUEST on both kinds) receive
+// AWS's event — {type, authorizationToken, methodArn} for TOKEN, the
+// request's headers, query string, path parameters, stage variables and
+// requestContext for REQUEST, and for HTTP APIs payload format 1.0 or 2.0
+// — and answer an IAM policy that is evaluated for the method ARN
+// arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}
+// with IAM's wildcards, or, with EnableSimpleResponses, {isAuthorized}.
+// Answers are cached per stage and identity source values for the TTL
+// (300 s by default, up to 3,600, on the clock), and a cached policy is
+// evaluated again for each request's method ARN, as AWS does. A missing
+// identity source answers 401 {"message":"Unauthorized"} without invoking
+// the function; a REST policy that denies answers 403 {"Message":"User is
+// not authorized to access this resource with an explicit deny"} (without
+// the last four words when nothing allows); a failing function or an
+// unreadable answer 500 {"message": null} (AuthorizerConfigurationException).
+// HTTP APIs answer denials with 403 {"message":"Forbidden"}. The
+// principal, context and usageIdentifierKey reach the integration.
+//
+// JWT authorizers (HTTP) and Cognito user pool authorizers (REST) verify
+// an RS256/384/512 token against the issuer's JWKS ([Authorizer].JWKS, or
+// JWKSFunc, fetched again for a rotated key): signature, exp, nbf, iss and
+// aud or client_id; "alg": "none", HMAC and unknown keys are refused with
+// 401 {"message":"Unauthorized"} (an HTTP API adds a www-authenticate
+// challenge). A JWT route's AuthorizationScopes need one matching scope
+// (else 403 {"message":"Forbidden"}); a Cognito route with scopes takes
+// access tokens holding one, a route without takes ID tokens. The claims
+// and scopes reach the integration. [NewTestSigningKey] and [JWKS] play
+// the identity provider in tests.
+//
+// AWS_IAM routes take SigV4-signed requests (service "execute-api", the
+// service's Region, within 5 minutes of the clock, or presigned) from the
+// keys of [Service.AddCredentials]; [SignRequest] signs without an SDK.
+// Refusals are 403 with AWS's words and x-amzn-ErrorType: "Missing
+// Authentication Token", InvalidSignatureException (a wrong signature, or
+// "Signature expired: …"), UnrecognizedClientException ("The security
+// token included in the request is invalid."). The caller (access key,
+// account, ARN) appears in the proxy event's identity.
+//
+// A REST API's resource policy ([APIConfig].Policy, checked at creation,
+// "execute-api:/…" resources expanded) is evaluated for execute-api:Invoke
+// on the method ARN with aws:SourceIp (the connection's peer),
+// aws:SourceVpce and aws:SourceVpc (from the [HeaderSourceVpce] and
+// [HeaderSourceVpc] headers) and, for IAM callers, the principal. It
+// combines with authorization as AWS's evaluation tables say: without
+// authorization, or with a Cognito authorizer, it needs an explicit Allow;
+// with a Lambda authorizer, an explicit Deny refuses before the function
+// is invoked, and otherwise an Allow in either policy admits and a Deny in
+// either refuses; with IAM, a caller of the API's account needs an Allow
+// in its own policy or the resource policy, a caller of another account
+// in both. A refusal is 403 {"Message":"User: anonymous is not authorized
+// to perform: execute-api:Invoke on resource: arn:… with an explicit
+// deny"}. Not modelled: Lambda authorizer timeouts and the authorizer's
+// own IAM role, mutual TLS, IAM condition keys beyond those above.
 package apigw
