@@ -77,7 +77,8 @@
 // replaces the entry; with RequireAuthorizationForCacheControl only a
 // verified AWS_IAM caller may do so, and others are ignored (with a
 // Warning header for SUCCEED_WITH_RESPONSE_HEADER) or refused with 403
-// (FAIL_WITH_403). [Stage.FlushStageCache] empties the cache.//
+// (FAIL_WITH_403). [Stage.FlushStageCache] empties the cache.
+//
 // # Authorization
 //
 // A route's AuthorizationType chooses who may call it. [API.CreateAuthorizer]
