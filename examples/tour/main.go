@@ -13,6 +13,7 @@ import (
 	"github.com/minicloud/minicloud/examples/internal/fitcheck"
 	"github.com/minicloud/minicloud/examples/internal/orderworkflow"
 	"github.com/minicloud/minicloud/examples/internal/sessionsttl"
+	"github.com/minicloud/minicloud/examples/internal/todoapi"
 	"github.com/minicloud/minicloud/examples/internal/welcomeemail"
 )
 
@@ -30,6 +31,7 @@ var stops = []stop{
 	{"Sessions that expire: Time to Live (go run ./examples/sessions-ttl)", sessionsttl.Run},
 	{"Lambda: handlers, throttling, cost", tourLambda},
 	{"Is Lambda a fit? (go run ./examples/fit-check)", fitcheck.Run},
+	{"A to-do API: API Gateway, Lambda, DynamoDB (go run ./examples/todo-api)", todoapi.Run},
 	{"Step Functions: a week-long workflow in no time", tourStepFunctions},
 	{"Order fulfilment with a human approval (go run ./examples/order-workflow)", orderworkflow.Run},
 	{"What a day of traffic costs (go run ./examples/cost)", cost.Run},
