@@ -35,6 +35,13 @@ type conformanceCase struct {
 	// DynamoDB scripts Options.DynamoDB by API action; its calls and
 	// inputs are checked under "dynamodb:<Action>".
 	DynamoDB map[string][]scriptedStep `json:"dynamodb"`
+	// Activities are created by name, each with a worker that polls it
+	// and answers its tasks in turn; its calls and task inputs are
+	// checked under "activity:<name>".
+	Activities map[string][]scriptedCallback `json:"activities"`
+	// APIGateway scripts the API behind each apigateway:invoke endpoint;
+	// its calls and requests are checked under "apigateway:<endpoint>".
+	APIGateway map[string][]scriptedResponse `json:"apigateway"`
 
 	Status       string                       `json:"status"`
 	Output       json.RawMessage              `json:"output"`
@@ -226,8 +233,12 @@ func runConformance(t *testing.T, c conformanceCase) {
 			return sc.Invoke(ctx, request)
 		})
 	}
+	startWorkers := withWorkers(c, &opts, scripts)
 	s := New(opts)
 	defer s.Close()
+	wctx, stopWorkers := context.WithCancel(ctx)
+	defer stopWorkers()
+	startWorkers(wctx, s, &workers)
 	start := time.Now()
 	for arn, steps := range c.Resources {
 		sc := &script{steps: steps, svc: s, wg: &workers}
@@ -261,6 +272,8 @@ func runConformance(t *testing.T, c conformanceCase) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	stopWorkers()
+	workers.Wait()
 	want := c.Status
 	if want == "" {
 		want = StatusSucceeded
@@ -378,7 +391,8 @@ func compactEvents(events []HistoryEvent, start time.Time) []string {
 			name = fmt.Sprintf("%d", ev.MapStateStartedEventDetails.Length)
 		}
 		for _, d := range []*FailureEventDetails{ev.ExecutionFailedEventDetails, ev.ExecutionAbortedEventDetails, ev.ExecutionTimedOutEventDetails,
-			ev.LambdaFunctionFailedEventDetails, ev.LambdaFunctionTimedOutEventDetails, ev.MapRunFailedEventDetails} {
+			ev.LambdaFunctionFailedEventDetails, ev.LambdaFunctionTimedOutEventDetails, ev.MapRunFailedEventDetails,
+			ev.ActivityFailedEventDetails, ev.ActivityTimedOutEventDetails, ev.ActivityScheduleFailedEventDetails} {
 			if d != nil {
 				errName = d.Error
 			}
