@@ -90,6 +90,9 @@ type DistributionConfig struct {
 	// CacheBehaviors are tried in order; the first whose PathPattern
 	// matches the request path wins. At most 75.
 	CacheBehaviors []CacheBehavior
+	// CustomErrorResponses replace origin errors with pages of the
+	// distribution and set how long errors are cached.
+	CustomErrorResponses []CustomErrorResponse
 	// PriceClass limits the edge locations: "PriceClass_All" (default),
 	// "PriceClass_200" (all but South America, Australia and New Zealand)
 	// or "PriceClass_100" (North America and Europe). A viewer near an
@@ -162,6 +165,8 @@ type Distribution struct {
 	pops      []*store
 	recs      map[string]*store
 	viaHost   []string
+
+	customErrors map[int]*CustomErrorResponse
 
 	invMu         sync.Mutex
 	invalidations map[string]*Invalidation
@@ -244,6 +249,9 @@ func (d *Distribution) compile() error {
 		}
 		d.origins[o.Id] = o
 		d.byDomain[strings.ToLower(o.DomainName)] = o
+	}
+	if err := d.compileErrorResponses(); err != nil {
+		return err
 	}
 	if len(cfg.CacheBehaviors) > s.limits.CacheBehaviorsPerDistribution {
 		return ErrTooManyCacheBehaviors.Newf("Your request contains more CacheBehaviors (%d) than are allowed per distribution (%d).", len(cfg.CacheBehaviors), s.limits.CacheBehaviorsPerDistribution)

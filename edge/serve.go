@@ -116,6 +116,9 @@ func (d *Distribution) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if resp.xcache != "" && xcache == XCacheMiss {
 		xcache = resp.xcache
 	}
+	if page := d.customErrorPage(ctx, x, resp); page != nil {
+		resp, xcache, age = page, XCacheError, ""
+	}
 	if resp.status >= 400 && (xcache == XCacheMiss || xcache == XCacheHit || xcache == XCacheRefreshHit) {
 		xcache = XCacheError
 	}
@@ -225,7 +228,7 @@ func (d *Distribution) fetch(ctx context.Context, x *exchange) (*edgeResponse, s
 	resp, refreshed := d.fromOrigin(ctx, x, e)
 	now = s.clock.Now()
 	if refreshed {
-		ttl, ok := b.policy.TTL(e.resp.status, mergeHeaders(e.resp.header, resp.header), now, s.limits.ErrorCachingMinTTL)
+		ttl, ok := b.policy.TTL(e.resp.status, mergeHeaders(e.resp.header, resp.header), now, d.errorTTL(e.resp.status))
 		if !ok {
 			ttl = 0
 		}
@@ -243,7 +246,7 @@ func (d *Distribution) fetch(ctx context.Context, x *exchange) (*edgeResponse, s
 	}
 	d.metrics.loc[x.loc].misses.Add(1)
 	if req.method != http.MethodHead && !resp.failed {
-		if ttl, ok := b.policy.TTL(resp.status, resp.header, now, s.limits.ErrorCachingMinTTL); ok {
+		if ttl, ok := b.policy.TTL(resp.status, resp.header, now, d.errorTTL(resp.status)); ok {
 			c := resp.clone()
 			c.xcache = ""
 			ne := &entry{resp: c, stored: now, expires: now.Add(ttl), path: req.uri}
