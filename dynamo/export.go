@@ -199,20 +199,21 @@ func (db *DB) archiveStore() ObjectStore {
 	return db.archive.store
 }
 
-// archiveID returns a new export or import ID: the clock's milliseconds
-// and 8 hex digits derived from a sequence number, so that a run on a
+// archiveID returns a new export or import ID as DynamoDB shapes them:
+// the clock's milliseconds in 14 digits and 8 hex digits derived from a sequence number, so that a run on a
 // manual clock repeats. The caller holds db.archive.mu.
 func (db *DB) archiveID(now time.Time, what string) string {
 	db.archive.seq++
 	h := fnv.New32a()
 	fmt.Fprintf(h, "%s|%s|%d", db.opts.Region, what, db.archive.seq)
-	return fmt.Sprintf("%017d-%08x", now.UnixMilli(), h.Sum32())
+	return fmt.Sprintf("%014d-%08x", now.UnixMilli(), h.Sum32())
 }
 
 // ExportTableToPointInTime exports a table to an object store bucket in
 // DynamoDB's layout: under S3Prefix/AWSDynamoDB/<export-id>/ a _started
 // marker, data/<file>.json.gz (gzipped DynamoDB JSON lines),
-// manifest-files.json and manifest-summary.json with their .md5 files.
+// manifest-files.json and manifest-summary.json with their .checksum
+// files (the MD5 of the manifest in hex).
 // A FULL_EXPORT copies the table at ExportTime; an INCREMENTAL_EXPORT the
 // changes of its period. Point-in-time recovery must be on and the times
 // inside its window. The export is IN_PROGRESS for
@@ -396,9 +397,9 @@ func (db *DB) finishExport(e *export, id string) {
 		store.PutObject(ctx, desc.S3Bucket, root+"_started", nil),
 		store.PutObject(ctx, desc.S3Bucket, dataKey, gz.Bytes()),
 		store.PutObject(ctx, desc.S3Bucket, root+"manifest-files.json", []byte(manifestFiles)),
-		store.PutObject(ctx, desc.S3Bucket, root+"manifest-files.md5", md5Hex(manifestFiles)),
+		store.PutObject(ctx, desc.S3Bucket, root+"manifest-files.checksum", md5Hex(manifestFiles)),
 		store.PutObject(ctx, desc.S3Bucket, root+"manifest-summary.json", []byte(summary)),
-		store.PutObject(ctx, desc.S3Bucket, root+"manifest-summary.md5", md5Hex(summary)),
+		store.PutObject(ctx, desc.S3Bucket, root+"manifest-summary.checksum", md5Hex(summary)),
 	)
 	db.archive.mu.Lock()
 	defer db.archive.mu.Unlock()
@@ -523,8 +524,12 @@ func (e *export) manifestSummary(root string, end time.Time, count, size int64) 
 	d := e.desc
 	ts := func(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 	var b strings.Builder
-	fmt.Fprintf(&b, `{"version":"2023-08-01","exportArn":%q,"startTime":%q,"endTime":%q,"tableArn":%q,"tableId":%q,`,
-		d.ExportArn, ts(d.StartTime), ts(end), d.TableArn, d.TableId)
+	version := "2020-06-30"
+	if d.ExportType == ExportTypeIncremental {
+		version = "2023-08-01"
+	}
+	fmt.Fprintf(&b, `{"version":%q,"exportArn":%q,"startTime":%q,"endTime":%q,"tableArn":%q,"tableId":%q,`,
+		version, d.ExportArn, ts(d.StartTime), ts(end), d.TableArn, d.TableId)
 	if s := d.IncrementalExportSpecification; s != nil {
 		fmt.Fprintf(&b, `"exportFromTime":%q,"exportToTime":%q,"exportViewType":%q,`, ts(s.ExportFromTime), ts(s.ExportToTime), s.ExportViewType)
 	} else {

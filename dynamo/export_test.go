@@ -64,7 +64,7 @@ func TestExportTableToPointInTime_WritesDynamoDBLayoutOnTheClock(t *testing.T) {
 		names = append(names, strings.TrimPrefix(k, root))
 	}
 	if len(names) != 6 || names[0] != "_started" || !strings.HasPrefix(names[1], "data/") || !strings.HasSuffix(names[1], ".json.gz") ||
-		names[2] != "manifest-files.json" || names[4] != "manifest-summary.json" {
+		names[2] != "manifest-files.checksum" || names[3] != "manifest-files.json" || names[4] != "manifest-summary.checksum" || names[5] != "manifest-summary.json" {
 		t.Fatalf("layout %v", names)
 	}
 	data, err := store.GetObject(ctx, "lake", keys[1])
@@ -77,7 +77,7 @@ func TestExportTableToPointInTime_WritesDynamoDBLayoutOnTheClock(t *testing.T) {
 	var summary map[string]any
 	body, _ := store.GetObject(ctx, "lake", root+"manifest-summary.json")
 	mustDo(t, json.Unmarshal(body, &summary))
-	if summary["itemCount"] != 2.0 || summary["manifestFilesS3Key"] != root+"manifest-files.json" || summary["exportType"] != "FULL_EXPORT" || summary["outputFormat"] != "DYNAMODB_JSON" {
+	if summary["version"] != "2020-06-30" || summary["itemCount"] != 2.0 || summary["manifestFilesS3Key"] != root+"manifest-files.json" || summary["exportType"] != "FULL_EXPORT" || summary["outputFormat"] != "DYNAMODB_JSON" {
 		t.Fatalf("manifest-summary %v", summary)
 	}
 	var files map[string]any
