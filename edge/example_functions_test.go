@@ -27,7 +27,10 @@ func serve(d http.Handler, method, target string, hdr ...string) *httptest.Respo
 // the rest on with a rewritten URI; its event and result are
 // cloudfront-js-2.0's.
 func ExampleFunction() {
-	cf := edge.New(edge.Options{Clock: clock.NewManual(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))})
+	c := clock.NewManual(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	// The compute budget is wall time; a stopped compute clock keeps a
+	// loaded test machine from throttling the function.
+	cf := edge.New(edge.Options{Clock: c, ComputeClock: c})
 	defer cf.Close()
 	fn := &edge.Function{Name: "gate", Handler: func(e *edge.FunctionEvent) (edge.FunctionOutput, error) {
 		if ua, _ := e.Request.Headers.Get("user-agent"); strings.Contains(ua, "BadBot") {

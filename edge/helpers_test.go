@@ -47,11 +47,16 @@ func staticOrigin(cacheControl, body string) *countingOrigin {
 	}}
 }
 
-// newTestService returns a service on a manual clock.
+// newTestService returns a service on a manual clock. Unless the test
+// gives one, the compute clock is stopped too, so that a loaded machine
+// (or -race) never throttles a test's CloudFront Function.
 func newTestService(t testing.TB, opts Options) (*Service, *clock.Manual) {
 	t.Helper()
 	c := clock.NewManual(epoch)
 	opts.Clock = c
+	if opts.ComputeClock == nil {
+		opts.ComputeClock = clock.NewManual(epoch)
+	}
 	s := New(opts)
 	t.Cleanup(func() { s.Close() })
 	return s, c
