@@ -1,0 +1,44 @@
+package minicloud
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/minicloud/minicloud/apigw"
+	"github.com/minicloud/minicloud/dynamo"
+	"github.com/minicloud/minicloud/lambda"
+)
+
+// CostReport adds up what every service of the account would cost on AWS
+// for what ran so far, each priced by its own meter with AWS's public
+// prices and free tier (see each service's Prices or Bill for the source
+// of the numbers). Step Functions has no meter yet and is not in it.
+type CostReport struct {
+	Lambda     lambda.Bill
+	DynamoDB   *dynamo.Bill
+	APIGateway apigw.Bill
+	// Total is the sum of the services' totals, in US dollars.
+	Total float64
+}
+
+// Cost draws the account's combined bill.
+func (c *Cloud) Cost(ctx context.Context) (*CostReport, error) {
+	db, err := c.Dynamo.Bill(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := &CostReport{Lambda: c.Lambda.Cost(), DynamoDB: db, APIGateway: c.APIs.Cost()}
+	r.Total = r.Lambda.Total + r.DynamoDB.Total + r.APIGateway.Total
+	return r, nil
+}
+
+// String renders the report, a line per service and the total.
+func (r *CostReport) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Lambda       $%.6f\n", r.Lambda.Total)
+	fmt.Fprintf(&b, "DynamoDB     $%.6f\n", r.DynamoDB.Total)
+	fmt.Fprintf(&b, "API Gateway  $%.6f\n", r.APIGateway.Total)
+	fmt.Fprintf(&b, "total        $%.6f", r.Total)
+	return b.String()
+}
