@@ -74,6 +74,16 @@ type API struct {
 
 func newAPI(s *Service, id string, cfg APIConfig) *API {
 	cfg.BinaryMediaTypes = slices.Clone(cfg.BinaryMediaTypes)
+	if cfg.CORS != nil {
+		// Deployments share this configuration: keep a copy the caller
+		// cannot change.
+		c := *cfg.CORS
+		c.AllowOrigins = slices.Clone(c.AllowOrigins)
+		c.AllowMethods = slices.Clone(c.AllowMethods)
+		c.AllowHeaders = slices.Clone(c.AllowHeaders)
+		c.ExposeHeaders = slices.Clone(c.ExposeHeaders)
+		cfg.CORS = &c
+	}
 	if cfg.APIKeySource == "" {
 		cfg.APIKeySource = "HEADER"
 	}

@@ -143,3 +143,22 @@ func TestAccessLog_ValidationErrorString(t *testing.T) {
 		t.Errorf("no access log line with the validation error in %q", lines)
 	}
 }
+
+func TestCreateAPI_ChecksAndCopiesCORS(t *testing.T) {
+	s, _ := newTestService(t)
+	if _, err := s.CreateAPI(APIConfig{Name: "x", Kind: HTTP, CORS: &CORS{AllowOrigins: []string{"*"}, AllowCredentials: true}}); !errors.Is(err, ErrBadRequest) {
+		t.Errorf("credentials with *: %v", err)
+	}
+	if _, err := s.CreateAPI(APIConfig{Name: "x", Kind: REST, CORS: &CORS{AllowOrigins: []string{"*"}}}); !errors.Is(err, ErrBadRequest) {
+		t.Errorf("CORS on a REST API: %v", err)
+	}
+	cfg := &CORS{AllowOrigins: []string{"https://a.example"}}
+	api, err := s.CreateAPI(APIConfig{Name: "x", Kind: HTTP, CORS: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.AllowOrigins[0] = "https://evil.example"
+	if api.cfg.CORS.AllowOrigins[0] != "https://a.example" {
+		t.Errorf("the API shares the caller's CORS slice")
+	}
+}

@@ -139,6 +139,14 @@ func (s *Service) CreateAPI(cfg APIConfig) (*API, error) {
 	if cfg.Kind != REST && cfg.Kind != HTTP {
 		return nil, ErrBadRequest.Newf("Invalid API kind %d: use apigw.REST or apigw.HTTP", cfg.Kind)
 	}
+	if cfg.CORS != nil {
+		if cfg.Kind != HTTP {
+			return nil, ErrBadRequest.New("A CORS configuration is only supported for HTTP APIs; use EnableCORS on a REST API")
+		}
+		if err := ValidateCORS(*cfg.CORS); err != nil {
+			return nil, err
+		}
+	}
 	if err := checkPolicyDocument(cfg); err != nil { // policy.go
 		return nil, err
 	}
