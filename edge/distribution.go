@@ -168,6 +168,9 @@ type Distribution struct {
 
 	customErrors map[int]*CustomErrorResponse
 
+	flightMu sync.Mutex
+	flights  map[string]*flight
+
 	invMu         sync.Mutex
 	invalidations map[string]*Invalidation
 	invOrder      []string
@@ -200,7 +203,7 @@ func (s *Service) CreateDistribution(ctx context.Context, in *CreateDistribution
 		return nil, ErrDistributionAlreadyExists.Newf("The caller reference that you are using to create a distribution is associated with another distribution: %s", prev.Id)
 	}
 	d := &Distribution{s: s, config: cfg, origins: map[string]*Origin{}, byDomain: map[string]*Origin{},
-		recs: map[string]*store{}, invalidations: map[string]*Invalidation{}, invByCaller: map[string]*Invalidation{}}
+		recs: map[string]*store{}, flights: map[string]*flight{}, invalidations: map[string]*Invalidation{}, invByCaller: map[string]*Invalidation{}}
 	if err := d.compile(); err != nil {
 		return nil, err
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 type locCounters struct {
-	requests, hits, misses, refreshHits, regionalHits, errors atomic.Int64
+	requests, hits, misses, refreshHits, regionalHits, collapsed, errors atomic.Int64
 }
 
 type fnCounters struct {
@@ -79,6 +79,9 @@ type LocationMetrics struct {
 	// the origin confirmed them (304); Misses were not in the location's
 	// cache, of which RegionalHits were found in the regional edge cache.
 	Hits, RefreshHits, Misses, RegionalHits int64
+	// Collapsed counts hits that waited for another request's origin
+	// fetch (request collapsing); they are among the Hits.
+	Collapsed int64
 	// Errors are CloudFront's own error responses (403, 502, 503, 504).
 	Errors int64
 }
@@ -135,7 +138,7 @@ func (d *Distribution) Metrics() Metrics {
 	for i := range d.metrics.loc {
 		c := &d.metrics.loc[i]
 		lm := LocationMetrics{Location: d.s.locations[i].Code, Requests: c.requests.Load(), Hits: c.hits.Load(),
-			RefreshHits: c.refreshHits.Load(), Misses: c.misses.Load(), RegionalHits: c.regionalHits.Load(), Errors: c.errors.Load()}
+			RefreshHits: c.refreshHits.Load(), Misses: c.misses.Load(), RegionalHits: c.regionalHits.Load(), Collapsed: c.collapsed.Load(), Errors: c.errors.Load()}
 		if lm.Requests == 0 && lm.Hits+lm.Misses+lm.RefreshHits == 0 {
 			continue
 		}

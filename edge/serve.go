@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -225,6 +226,30 @@ func (d *Distribution) fetch(ctx context.Context, x *exchange) (*edgeResponse, s
 	} else if re != nil && (e == nil || re.stored.After(e.stored)) {
 		e = re
 	}
+	// Request collapsing: simultaneous misses for one object at a regional
+	// edge cache send one request to the origin; the others wait for it
+	// and are served its cached response.
+	fkey := s.locations[x.loc].RegionalEdgeCache + "\x00" + key
+	f, leader := d.joinFlight(fkey)
+	if !leader {
+		f.waiters.Add(1)
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return failureResponse(&failure{status: http.StatusGatewayTimeout, xcache: XCacheError,
+				message: "The viewer went away while CloudFront waited for the origin."}, x.id), XCacheError, ""
+		}
+		if f.stored != nil {
+			pop.put(key, f.stored)
+			d.metrics.loc[x.loc].hits.Add(1)
+			d.metrics.loc[x.loc].collapsed.Add(1)
+			now := s.clock.Now()
+			return f.stored.resp, XCacheHit, age(now, f.stored.stored)
+		}
+		// The response could not be cached: this request goes itself.
+	} else {
+		defer d.endFlight(fkey, f)
+	}
 	resp, refreshed := d.fromOrigin(ctx, x, e)
 	now = s.clock.Now()
 	if refreshed {
@@ -241,6 +266,7 @@ func (d *Distribution) fetch(ctx context.Context, x *exchange) (*edgeResponse, s
 		}
 		pop.put(key, ne)
 		rec.put(key, ne)
+		f.stored = ne
 		d.metrics.loc[x.loc].refreshHits.Add(1)
 		return ne.resp, XCacheRefreshHit, ""
 	}
@@ -252,9 +278,38 @@ func (d *Distribution) fetch(ctx context.Context, x *exchange) (*edgeResponse, s
 			ne := &entry{resp: c, stored: now, expires: now.Add(ttl), path: req.uri}
 			pop.put(key, ne)
 			rec.put(key, ne)
+			f.stored = ne
 		}
 	}
 	return resp, XCacheMiss, ""
+}
+
+// flight is one origin fetch that simultaneous misses wait for.
+type flight struct {
+	done    chan struct{}
+	stored  *entry // the cached result, nil if it was not cacheable
+	waiters atomic.Int32
+}
+
+// joinFlight returns the flight for key and whether the caller leads it.
+func (d *Distribution) joinFlight(key string) (*flight, bool) {
+	d.flightMu.Lock()
+	defer d.flightMu.Unlock()
+	if f, ok := d.flights[key]; ok {
+		return f, false
+	}
+	f := &flight{done: make(chan struct{})}
+	d.flights[key] = f
+	return f, true
+}
+
+// endFlight releases the requests waiting for the leader's fetch. The
+// leader sets f.stored before it returns.
+func (d *Distribution) endFlight(key string, f *flight) {
+	d.flightMu.Lock()
+	delete(d.flights, key)
+	d.flightMu.Unlock()
+	close(f.done)
 }
 
 func age(now, stored time.Time) string {

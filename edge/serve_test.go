@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -376,4 +377,58 @@ func TestServe_ConcurrentViewersAndInvalidations(t *testing.T) {
 	if m.Requests != 1600 || m.Hits+m.Misses+m.RefreshHits != 1600 {
 		t.Errorf("requests %d, hits+misses %d", m.Requests, m.Hits+m.Misses)
 	}
+}
+
+func TestServe_SimultaneousMissesAreCollapsed(t *testing.T) {
+	s, _ := newTestService(t, Options{})
+	release := make(chan struct{})
+	o := &countingOrigin{handler: func(w http.ResponseWriter, r *http.Request) {
+		<-release
+		w.Header().Set("Cache-Control", "max-age=60")
+		io.WriteString(w, "once")
+	}}
+	d := newDist(t, s, CacheBehavior{TargetOriginId: "o"}, nil, Origin{Id: "o", Handler: o})
+	const n = 6
+	results := make(chan *httptest.ResponseRecorder, n)
+	for i := range n {
+		// Frankfurt and Paris share a regional edge cache.
+		pop := []string{"FRA56-P1", "CDG50-C1"}[i%2]
+		go func() { results <- get(d, "GET", "/hot", map[string]string{HeaderEdgeLocation: pop}) }()
+	}
+	// Wait until the leader is at the origin and the others wait for it.
+	for o.calls.Load() == 0 || flightWaiters(d) != n-1 {
+		runtime.Gosched()
+	}
+	close(release)
+	hits := 0
+	for range n {
+		w := <-results
+		if w.Body.String() != "once" {
+			t.Errorf("body %q", w.Body.String())
+		}
+		if w.Header().Get("X-Cache") == XCacheHit {
+			hits++
+		}
+	}
+	if o.calls.Load() != 1 {
+		t.Errorf("origin called %d times for %d simultaneous misses, want 1", o.calls.Load(), n)
+	}
+	m := d.Metrics()
+	var collapsed int64
+	for _, l := range m.Locations {
+		collapsed += l.Collapsed
+	}
+	if hits != n-1 || collapsed != n-1 || m.Misses != 1 {
+		t.Errorf("hits %d collapsed %d misses %d", hits, collapsed, m.Misses)
+	}
+}
+
+func flightWaiters(d *Distribution) int {
+	d.flightMu.Lock()
+	defer d.flightMu.Unlock()
+	n := 0
+	for _, f := range d.flights {
+		n += int(f.waiters.Load())
+	}
+	return n
 }
