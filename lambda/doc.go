@@ -261,6 +261,8 @@
 // client context, Cognito identity), and the process answers with
 // …/response or …/error, or fails its init with /runtime/init/error. An
 // invocation ends when the process asks for the next event, as in Lambda.
+// A response sent with Lambda-Runtime-Function-Response-Mode: streaming
+// reaches an InvokeWithResponseStream caller as it is written.
 //
 // An error the process posts is the function error, its document as
 // posted. A response over 6 MB is refused with 413 and is the error

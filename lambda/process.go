@@ -222,7 +222,7 @@ func (rt *procRuntime) stop() {
 }
 
 // invoke hands one invocation to the process.
-func (rt *procRuntime) invoke(ctx context.Context, payload []byte, _ io.Writer) ([]byte, io.Reader, error) {
+func (rt *procRuntime) invoke(ctx context.Context, payload []byte, w io.Writer) ([]byte, io.Reader, error) {
 	st := stateOf(ctx)
 	if st == nil {
 		return nil, nil, errors.New("a process runs only in an execution environment")
@@ -232,6 +232,7 @@ func (rt *procRuntime) invoke(ctx context.Context, payload []byte, _ io.Writer) 
 		InvokedFunctionArn: st.lc.InvokedFunctionArn,
 		TraceID:            st.traceID(),
 		Payload:            payload,
+		Stream:             w,
 	}
 	inv.Deadline, _ = ctx.Deadline()
 	if cc := st.lc.ClientContext; cc.Client != (ClientApplication{}) || len(cc.Env) > 0 || len(cc.Custom) > 0 {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -395,6 +396,23 @@ func TestProcess_ExitWhileIdleDiscardsTheEnvironment(t *testing.T) {
 	}
 	if d := decodeEcho(t, invoke(t, s, &InvokeInput{FunctionName: "f"})); d.Pid == r.Pid || d.Count != 1 {
 		t.Fatalf("next invocation in pid %d count %d", d.Pid, d.Count)
+	}
+}
+
+func TestProcess_StreamedResponseReachesTheCaller(t *testing.T) {
+	s, _ := newProcessService(t)
+	mustCreate(t, s, &CreateFunctionInput{FunctionName: "f", Handler: ProcessHandler(fakeProcess(t, "stream"))})
+	out, err := s.InvokeWithResponseStream(context.Background(), &InvokeWithResponseStreamInput{FunctionName: "f"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(out.EventStream)
+	if err != nil || string(got) != "first second" {
+		t.Fatalf("streamed %q, %v", got, err)
+	}
+	// Invoked without streaming, the same response is collected.
+	if r := invoke(t, s, &InvokeInput{FunctionName: "f"}); r.FunctionError != "" || string(r.Payload) != "first second" {
+		t.Fatalf("Invoke = %q %s", r.FunctionError, r.Payload)
 	}
 }
 

@@ -45,6 +45,7 @@ func fakeProcess(t testing.TB, mode string) Process {
 //	initexit   exit with status 1 before asking for an event
 //	big        answer 64 KB, more than the quota of newProcessService
 //	meet       GET the URL of {"url":…}, then answer {"pid":…}
+//	stream     stream "first second" in two writes
 //	greet      answer {"greeting":"hello, <name>"} to {"name":…}
 func fakeRuntime(mode string) int {
 	api := "http://" + os.Getenv("AWS_LAMBDA_RUNTIME_API") + "/2018-06-01/runtime/"
@@ -103,6 +104,18 @@ func fakeRuntime(mode string) int {
 				r.Body.Close()
 			}
 			post(api+"invocation/"+id+"/response", "", fmt.Sprintf(`{"pid":%d}`, os.Getpid()))
+		case "stream":
+			pr, pw := io.Pipe()
+			go func() {
+				io.WriteString(pw, "first ")
+				io.WriteString(pw, "second")
+				pw.Close()
+			}()
+			req, _ := http.NewRequest(http.MethodPost, api+"invocation/"+id+"/response", pr)
+			req.Header.Set("Lambda-Runtime-Function-Response-Mode", "streaming")
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+			}
 		case "greet":
 			var in struct{ Name string }
 			json.Unmarshal(event, &in)

@@ -19,7 +19,10 @@
 //     by default) is refused with 413 RequestEntityTooLarge and the
 //     invocation fails with Function.ResponseSizeTooLarge. A body cut short
 //     by the trailers Lambda-Runtime-Function-Error-Type and
-//     Lambda-Runtime-Function-Error-Body is an error of that type.
+//     Lambda-Runtime-Function-Error-Body is an error of that type. With
+//     Lambda-Runtime-Function-Response-Mode: streaming the body goes to
+//     the invocation's stream as it arrives (any other mode is 400
+//     InvalidFunctionResponseMode).
 //   - POST /2018-06-01/runtime/invocation/{id}/error fails the invocation
 //     with the posted error document and the Lambda-Runtime-Function-Error-Type
 //     header; a body that is not a JSON object is wrapped as

@@ -29,6 +29,9 @@ const (
 	// HeaderFunctionErrorBody is the trailer carrying a base64 error
 	// document for a response cut short.
 	HeaderFunctionErrorBody = "Lambda-Runtime-Function-Error-Body"
+	// HeaderResponseMode is "streaming" on a response the runtime
+	// streams.
+	HeaderResponseMode = "Lambda-Runtime-Function-Response-Mode"
 )
 
 // Version is the API version in every path.
@@ -90,6 +93,12 @@ type Invocation struct {
 	CognitoIdentity []byte
 	// Payload is the event, the body of the answer.
 	Payload []byte
+	// Stream, when set, receives a response the runtime streams (with
+	// Lambda-Runtime-Function-Response-Mode: streaming) as it arrives,
+	// without the response quota: the writer applies its own (200 MB in
+	// Lambda) by failing. A response that is not streamed, or an
+	// invocation without Stream, is collected into Result.Payload.
+	Stream io.Writer
 }
 
 // Result is how the runtime answered an invocation or failed its init.
@@ -105,6 +114,9 @@ type Result struct {
 	// ErrorType is the error's type: the Lambda-Runtime-Function-Error-Type
 	// header, else the document's errorType.
 	ErrorType string
+	// Streamed is set when the response went to Invocation.Stream
+	// instead of Payload.
+	Streamed bool
 }
 
 // ErrorMessage returns the errorMessage of an error document.
@@ -487,7 +499,17 @@ func (s *Server) response(w http.ResponseWriter, r *http.Request, id string) {
 	if !s.answerable(w, id, "InvocationResponse") {
 		return
 	}
+	stream := s.cur.inv.Stream
 	s.mu.Unlock()
+	mode := r.Header.Get(HeaderResponseMode)
+	if mode != "" && mode != "streaming" {
+		writeError(w, http.StatusBadRequest, "InvalidFunctionResponseMode", "Invalid function response mode")
+		return
+	}
+	if mode == "streaming" && stream != nil {
+		s.streamResponse(w, r, id, stream)
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, int64(s.maxResponse)+1))
 	var res *Result
 	switch {
@@ -519,6 +541,38 @@ func (s *Server) response(w http.ResponseWriter, r *http.Request, id string) {
 	}
 	accepted(w)
 }
+
+// streamResponse copies a streamed response to the invocation's stream as
+// it arrives.
+func (s *Server) streamResponse(w http.ResponseWriter, r *http.Request, id string, stream io.Writer) {
+	var res *Result
+	var werr error
+	_, err := io.Copy(writerFunc(func(p []byte) (int, error) {
+		n, err := stream.Write(p)
+		werr = err
+		return n, err
+	}), r.Body)
+	switch {
+	case werr != nil:
+		res = errorResult("Runtime.StreamError", nil, "the response stream failed: "+werr.Error())
+	case err != nil:
+		res = errorResult("Runtime.TruncatedResponse", nil, "the runtime's response was cut short: "+err.Error())
+	case r.Trailer.Get(HeaderFunctionErrorType) != "":
+		doc, _ := base64.StdEncoding.DecodeString(r.Trailer.Get(HeaderFunctionErrorBody))
+		res = errorResult(r.Trailer.Get(HeaderFunctionErrorType), doc, "")
+	default:
+		res = &Result{Streamed: true, ContentType: r.Header.Get("Content-Type")}
+	}
+	if !s.settle(id, res) {
+		s.transitionRefused(w, stateResponseSent, "InvocationResponse")
+		return
+	}
+	accepted(w)
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // invocationError serves POST .../invocation/{id}/error.
 func (s *Server) invocationError(w http.ResponseWriter, r *http.Request, id string) {

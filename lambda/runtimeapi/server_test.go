@@ -383,3 +383,72 @@ func TestServer_CloseAnswersParkedNext(t *testing.T) {
 		t.Fatalf("parked next = %d, want 500 or a closed connection", r.status)
 	}
 }
+
+func TestServer_StreamedResponseGoesToTheStream(t *testing.T) {
+	cases := []struct {
+		name       string
+		mode       string
+		withStream bool
+		status     int
+		wantStream string
+		wantBody   string
+	}{
+		{"streamed", "streaming", true, 202, "first second", ""},
+		{"streamed but nobody streams", "streaming", false, 202, "", "first second"},
+		{"buffered to a stream", "", true, 202, "", "first second"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, rt := startServer(t, Options{})
+			inv := sampleInvocation("r")
+			var buf strings.Builder
+			if tc.withStream {
+				inv.Stream = &buf
+			}
+			done := invokeAsync(s, inv)
+			rt.next()
+			h := http.Header{}
+			if tc.mode != "" {
+				h.Set(HeaderResponseMode, tc.mode)
+			}
+			if a := rt.do(http.MethodPost, "invocation/r/response", h, io.MultiReader(strings.NewReader("first "), strings.NewReader("second"))); a.status != tc.status {
+				t.Fatalf("response = %d %s", a.status, a.body)
+			}
+			rt.park()
+			got := <-done
+			if got.err != nil || got.res.Error || buf.String() != tc.wantStream || string(got.res.Payload) != tc.wantBody || got.res.Streamed != (tc.wantStream != "") {
+				t.Fatalf("stream %q, result %+v, %v", buf.String(), got.res, got.err)
+			}
+		})
+	}
+}
+
+func TestServer_UnknownResponseModeIsRefused(t *testing.T) {
+	s, rt := startServer(t, Options{})
+	invokeAsync(s, sampleInvocation("r"))
+	rt.next()
+	h := http.Header{}
+	h.Set(HeaderResponseMode, "chunky")
+	wantErr(t, rt.do(http.MethodPost, "invocation/r/response", h, strings.NewReader("x")), 400, "InvalidFunctionResponseMode", "Invalid function response mode")
+}
+
+// failingWriter fails every write, as a stream over its quota does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("over the quota") }
+
+func TestServer_StreamFailureFailsTheInvocation(t *testing.T) {
+	s, rt := startServer(t, Options{})
+	inv := sampleInvocation("r")
+	inv.Stream = failingWriter{}
+	done := invokeAsync(s, inv)
+	rt.next()
+	h := http.Header{}
+	h.Set(HeaderResponseMode, "streaming")
+	rt.do(http.MethodPost, "invocation/r/response", h, strings.NewReader("data"))
+	rt.park()
+	got := <-done
+	if !got.res.Error || got.res.ErrorType != "Runtime.StreamError" {
+		t.Fatalf("result %+v %s", got.res, got.res.Payload)
+	}
+}
