@@ -27,7 +27,8 @@
 //     with the posted error document and the Lambda-Runtime-Function-Error-Type
 //     header; a body that is not a JSON object is wrapped as
 //     {"errorMessage":…,"errorType":…}.
-//   - POST /2018-06-01/runtime/init/error fails the init phase the same way.
+//   - POST /2018-06-01/runtime/init/error fails the init phase the same way
+//     (errorType Runtime.InitError when neither names a type).
 //
 // As in Lambda, a request out of turn is refused with 403 and errorType
 // InvalidStateTransition ("State transition from Ready to

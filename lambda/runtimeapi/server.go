@@ -603,7 +603,12 @@ func (s *Server) initError(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	body, _ := io.ReadAll(io.LimitReader(r.Body, int64(s.maxResponse)))
-	res := errorResult(r.Header.Get(HeaderFunctionErrorType), body, "")
+	typ := r.Header.Get(HeaderFunctionErrorType)
+	res := errorResult(typ, body, "")
+	if typ == "" && res.ErrorType == "Runtime.Unknown" {
+		// Neither the header nor the document names the error.
+		res = errorResult("Runtime.InitError", body, "")
+	}
 	s.mu.Lock()
 	if s.state != stateStarted || s.initErr != nil {
 		s.mu.Unlock()

@@ -296,6 +296,16 @@ func TestServer_InitErrorEndsInit(t *testing.T) {
 	wantErr(t, rt.post("init/error", "", `{}`), 403, "InvalidStateTransition", "State transition from InitError to InitError failed for runtime. Error: State transition is not allowed")
 }
 
+func TestServer_InitErrorWithoutATypeIsRuntimeInitError(t *testing.T) {
+	s, rt := startServer(t, Options{})
+	rt.post("init/error", "", "config file missing")
+	var ie *InitError
+	if err := s.WaitInit(context.Background()); !errors.As(err, &ie) || ie.ErrorType != "Runtime.InitError" ||
+		string(ie.Payload) != `{"errorMessage":"config file missing","errorType":"Runtime.InitError"}` {
+		t.Fatalf("WaitInit = %v", err)
+	}
+}
+
 func TestServer_ExitEndsWaits(t *testing.T) {
 	t.Run("during init", func(t *testing.T) {
 		s := New(Options{})
