@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/minicloud/minicloud/clock"
@@ -157,16 +158,11 @@ type Distribution struct {
 	// Id ("E…"), ARN and DomainName ("d….cloudfront.net") identify it.
 	Id, ARN, DomainName string
 
-	config    DistributionConfig
-	behaviors []*behavior // ordered, default last
-	origins   map[string]*Origin
-	byDomain  map[string]*Origin
-	locations []int // indexes of the locations of its price class
-	pops      []*store
-	recs      map[string]*store
-	viaHost   []string
-
-	customErrors map[int]*CustomErrorResponse
+	dep      atomic.Pointer[deployment]
+	updateMu sync.Mutex
+	pops     []*store
+	recs     map[string]*store
+	viaHost  []string
 
 	flightMu sync.Mutex
 	flights  map[string]*flight
@@ -180,8 +176,25 @@ type Distribution struct {
 	metrics distMetrics
 }
 
+// deployment is a validated configuration as it runs at every location.
+// UpdateDistribution swaps it whole; a request uses the one it started
+// with.
+type deployment struct {
+	config       DistributionConfig
+	etag         string
+	behaviors    []*behavior // ordered, default last
+	origins      map[string]*Origin
+	byDomain     map[string]*Origin
+	locations    []int // indexes of the locations of its price class
+	customErrors map[int]*CustomErrorResponse
+}
+
 // Config returns the distribution's configuration.
-func (d *Distribution) Config() DistributionConfig { return d.config }
+func (d *Distribution) Config() DistributionConfig { return d.dep.Load().config }
+
+// ETag returns the version of the configuration, the IfMatch of
+// UpdateDistribution.
+func (d *Distribution) ETag() string { return d.dep.Load().etag }
 
 // CreateDistribution creates a distribution and deploys it at once to every
 // edge location of its price class.
@@ -202,10 +215,20 @@ func (s *Service) CreateDistribution(ctx context.Context, in *CreateDistribution
 	if prev != nil {
 		return nil, ErrDistributionAlreadyExists.Newf("The caller reference that you are using to create a distribution is associated with another distribution: %s", prev.Id)
 	}
-	d := &Distribution{s: s, config: cfg, origins: map[string]*Origin{}, byDomain: map[string]*Origin{},
-		recs: map[string]*store{}, flights: map[string]*flight{}, invalidations: map[string]*Invalidation{}, invByCaller: map[string]*Invalidation{}}
-	if err := d.compile(); err != nil {
+	dep, err := s.compile(cfg)
+	if err != nil {
 		return nil, err
+	}
+	d := &Distribution{s: s, recs: map[string]*store{}, flights: map[string]*flight{}, invalidations: map[string]*Invalidation{}, invByCaller: map[string]*Invalidation{}}
+	d.dep.Store(dep)
+	d.pops = make([]*store, len(s.locations))
+	d.viaHost = make([]string, len(s.locations))
+	for i, l := range s.locations {
+		d.pops[i] = newStore()
+		if d.recs[l.RegionalEdgeCache] == nil {
+			d.recs[l.RegionalEdgeCache] = newStore()
+		}
+		d.viaHost[i] = viaHostFor(l.Code)
 	}
 	d.Id = s.newID("E", 13)
 	d.DomainName = "d" + strings.ToLower(s.newID("", 13)) + ".cloudfront.net"
@@ -219,61 +242,64 @@ func (s *Service) CreateDistribution(ctx context.Context, in *CreateDistribution
 	s.distributions[d.Id] = d
 	s.byCaller[cfg.CallerReference] = d
 	s.mu.Unlock()
-	return &CreateDistributionOutput{Distribution: d, Location: "https://cloudfront.amazonaws.com/2020-05-31/distribution/" + d.Id, ETag: "E" + s.newID("", 12)}, nil
+	return &CreateDistributionOutput{Distribution: d, Location: "https://cloudfront.amazonaws.com/2020-05-31/distribution/" + d.Id, ETag: dep.etag}, nil
 }
 
-// compile validates the configuration and builds the behaviours, caches
-// and location set.
-func (d *Distribution) compile() error {
+// compile validates a configuration and builds its deployment.
+func (s *Service) compile(config DistributionConfig) (*deployment, error) {
+	d := &deployment{config: config, origins: map[string]*Origin{}, byDomain: map[string]*Origin{}, etag: "E" + s.newID("", 12)}
 	cfg := &d.config
-	s := d.s
+	// The deployment owns its slices: the caller may reuse theirs.
+	cfg.Origins = slices.Clone(cfg.Origins)
+	cfg.CacheBehaviors = slices.Clone(cfg.CacheBehaviors)
+	cfg.CustomErrorResponses = slices.Clone(cfg.CustomErrorResponses)
 	if len(cfg.Origins) == 0 {
-		return ErrInvalidArgument.New("The distribution must have at least one origin.")
+		return nil, ErrInvalidArgument.New("The distribution must have at least one origin.")
 	}
 	for i := range cfg.Origins {
 		o := &cfg.Origins[i]
 		if o.Id == "" {
-			return ErrInvalidArgument.New("Every origin must have an Id.")
+			return nil, ErrInvalidArgument.New("Every origin must have an Id.")
 		}
 		if _, dup := d.origins[o.Id]; dup {
-			return ErrInvalidArgument.Newf("The parameter Origin Id %q is used by more than one origin.", o.Id)
+			return nil, ErrInvalidArgument.Newf("The parameter Origin Id %q is used by more than one origin.", o.Id)
 		}
 		if o.Handler == nil {
-			return ErrInvalidArgument.Newf("Origin %q has no Handler.", o.Id)
+			return nil, ErrInvalidArgument.Newf("Origin %q has no Handler.", o.Id)
 		}
 		if o.OriginPath != "" && (!strings.HasPrefix(o.OriginPath, "/") || strings.HasSuffix(o.OriginPath, "/")) {
-			return ErrInvalidArgument.Newf("The parameter OriginPath %q must begin with a slash and must not end with one.", o.OriginPath)
+			return nil, ErrInvalidArgument.Newf("The parameter OriginPath %q must begin with a slash and must not end with one.", o.OriginPath)
 		}
 		if o.DomainName == "" {
 			o.DomainName = strings.ToLower(o.Id) + ".example.com"
 		}
 		if o.ResponseTimeout != 0 && (o.ResponseTimeout < time.Second || o.ResponseTimeout > 120*time.Second) {
-			return ErrInvalidArgument.Newf("The origin response timeout of origin %q must be between 1 and 120 seconds.", o.Id)
+			return nil, ErrInvalidArgument.Newf("The origin response timeout of origin %q must be between 1 and 120 seconds.", o.Id)
 		}
 		d.origins[o.Id] = o
 		d.byDomain[strings.ToLower(o.DomainName)] = o
 	}
 	if err := d.compileErrorResponses(); err != nil {
-		return err
+		return nil, err
 	}
 	if len(cfg.CacheBehaviors) > s.limits.CacheBehaviorsPerDistribution {
-		return ErrTooManyCacheBehaviors.Newf("Your request contains more CacheBehaviors (%d) than are allowed per distribution (%d).", len(cfg.CacheBehaviors), s.limits.CacheBehaviorsPerDistribution)
+		return nil, ErrTooManyCacheBehaviors.Newf("Your request contains more CacheBehaviors (%d) than are allowed per distribution (%d).", len(cfg.CacheBehaviors), s.limits.CacheBehaviorsPerDistribution)
 	}
 	if cfg.DefaultCacheBehavior.PathPattern != "" {
-		return ErrInvalidArgument.New("The default cache behavior must not have a PathPattern.")
+		return nil, ErrInvalidArgument.New("The default cache behavior must not have a PathPattern.")
 	}
 	all := append(slices.Clone(cfg.CacheBehaviors), cfg.DefaultCacheBehavior)
 	for i := range all {
-		b, err := d.compileBehavior(&all[i], i == len(all)-1)
+		b, err := s.compileBehavior(d, &all[i], i == len(all)-1)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		d.behaviors = append(d.behaviors, b)
 	}
 	switch cfg.PriceClass {
 	case "", "PriceClass_All", "PriceClass_200", "PriceClass_100":
 	default:
-		return ErrInvalidArgument.Newf("PriceClass %q is not valid; use PriceClass_All, PriceClass_200 or PriceClass_100.", cfg.PriceClass)
+		return nil, ErrInvalidArgument.Newf("PriceClass %q is not valid; use PriceClass_All, PriceClass_200 or PriceClass_100.", cfg.PriceClass)
 	}
 	for i, l := range s.locations {
 		if inPriceClass(cfg.PriceClass, l.PriceRegion) {
@@ -281,18 +307,9 @@ func (d *Distribution) compile() error {
 		}
 	}
 	if len(d.locations) == 0 {
-		return ErrInvalidArgument.Newf("No edge location is in price class %s.", cfg.PriceClass)
+		return nil, ErrInvalidArgument.Newf("No edge location is in price class %s.", cfg.PriceClass)
 	}
-	d.pops = make([]*store, len(s.locations))
-	d.viaHost = make([]string, len(s.locations))
-	for i, l := range s.locations {
-		d.pops[i] = newStore()
-		if d.recs[l.RegionalEdgeCache] == nil {
-			d.recs[l.RegionalEdgeCache] = newStore()
-		}
-		d.viaHost[i] = viaHostFor(l.Code)
-	}
-	return nil
+	return d, nil
 }
 
 func inPriceClass(class string, r PriceRegion) bool {
@@ -305,7 +322,7 @@ func inPriceClass(class string, r PriceRegion) bool {
 	return true
 }
 
-func (d *Distribution) compileBehavior(cb *CacheBehavior, isDefault bool) (*behavior, error) {
+func (s *Service) compileBehavior(d *deployment, cb *CacheBehavior, isDefault bool) (*behavior, error) {
 	if !isDefault {
 		if err := ValidatePathPattern(cb.PathPattern); err != nil {
 			return nil, err
@@ -346,7 +363,7 @@ func (d *Distribution) compileBehavior(cb *CacheBehavior, isDefault bool) (*beha
 			return nil, err
 		}
 	}
-	if err := d.attachFunctions(b); err != nil {
+	if err := s.attachFunctions(b); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -354,7 +371,7 @@ func (d *Distribution) compileBehavior(cb *CacheBehavior, isDefault bool) (*beha
 
 // match returns the behaviour for a request path: the first cache behaviour
 // whose pattern matches, else the default.
-func (d *Distribution) match(path string) *behavior {
+func (d *deployment) match(path string) *behavior {
 	for _, b := range d.behaviors[:len(d.behaviors)-1] {
 		if MatchPathPattern(b.PathPattern, path) {
 			return b

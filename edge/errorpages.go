@@ -28,7 +28,7 @@ type CustomErrorResponse struct {
 	ErrorCachingMinTTL *int64
 }
 
-func (d *Distribution) compileErrorResponses() error {
+func (d *deployment) compileErrorResponses() error {
 	d.customErrors = map[int]*CustomErrorResponse{}
 	for i := range d.config.CustomErrorResponses {
 		c := &d.config.CustomErrorResponses[i]
@@ -57,11 +57,11 @@ func (d *Distribution) compileErrorResponses() error {
 
 // errorTTL is how long an error response with this status is cached when
 // the origin does not say.
-func (d *Distribution) errorTTL(status int) time.Duration {
+func (d *deployment) errorTTL(status int, def time.Duration) time.Duration {
 	if c := d.customErrors[status]; c != nil && c.ErrorCachingMinTTL != nil {
 		return time.Duration(*c.ErrorCachingMinTTL) * time.Second
 	}
-	return d.s.limits.ErrorCachingMinTTL
+	return def
 }
 
 // customErrorPage returns the page and status a custom error response
@@ -69,12 +69,12 @@ func (d *Distribution) errorTTL(status int) time.Duration {
 // its path (through the caches and the origin of the behaviour that
 // matches it), without the viewer functions.
 func (d *Distribution) customErrorPage(ctx context.Context, x *exchange, resp *edgeResponse) *edgeResponse {
-	c := d.customErrors[resp.status]
+	c := x.dep.customErrors[resp.status]
 	if c == nil || c.ResponsePagePath == "" || (resp.failed && resp.xcache != XCacheError) {
 		return nil
 	}
-	b := d.match(c.ResponsePagePath)
-	page := &exchange{d: d, loc: x.loc, id: x.id, behavior: b, req: &edgeRequest{method: http.MethodGet, uri: c.ResponsePagePath,
+	b := x.dep.match(c.ResponsePagePath)
+	page := &exchange{d: d, dep: x.dep, loc: x.loc, id: x.id, behavior: b, req: &edgeRequest{method: http.MethodGet, uri: c.ResponsePagePath,
 		header: http.Header{"Host": {x.req.header.Get("Host")}}, clientIP: x.req.clientIP, https: x.req.https, originID: b.TargetOriginId}}
 	got, _, _ := d.fetch(ctx, page)
 	if got.status >= 400 {

@@ -44,6 +44,7 @@ func (e EventType) viewer() bool { return e == EventViewerRequest || e == EventV
 // exchange is one viewer request on its way through a distribution.
 type exchange struct {
 	d        *Distribution
+	dep      *deployment
 	loc      int
 	id       string
 	req      *edgeRequest

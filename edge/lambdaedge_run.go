@@ -149,7 +149,7 @@ func isVersion(q string) bool {
 }
 
 // attachFunctions validates and installs a behaviour's edge functions.
-func (d *Distribution) attachFunctions(b *behavior) error {
+func (s *Service) attachFunctions(b *behavior) error {
 	for _, fa := range b.FunctionAssociations {
 		if fa.EventType != EventViewerRequest && fa.EventType != EventViewerResponse {
 			return ErrInvalidFunctionAssociation.Newf("CloudFront Functions can be associated only with viewer-request and viewer-response events, not %q.", fa.EventType)
@@ -164,7 +164,7 @@ func (d *Distribution) attachFunctions(b *behavior) error {
 		b.hooks[i] = &cfHook{fn: fa.Function}
 	}
 	for _, la := range b.LambdaFunctionAssociations {
-		if err := ValidateLambdaFunctionAssociation(la, d.s.limits); err != nil {
+		if err := ValidateLambdaFunctionAssociation(la, s.limits); err != nil {
 			return err
 		}
 		i := la.EventType.index()
@@ -245,7 +245,7 @@ func (h *lambdaHook) run(ctx context.Context, x *exchange, ev EventType) *failur
 		}
 		lr.Body = &LambdaEdgeBody{InputTruncated: truncated, Action: "read-only", Encoding: "base64", Data: base64.StdEncoding.EncodeToString(body)}
 	}
-	origin := d.origins[req.originID]
+	origin := x.dep.origins[req.originID]
 	if ev == EventOriginRequest || ev == EventOriginResponse {
 		ch := LambdaEdgeHeaders{}
 		for k, v := range origin.CustomHeaders {
@@ -329,7 +329,7 @@ func (h *lambdaHook) run(ctx context.Context, x *exchange, ev EventType) *failur
 			req.body = b
 		}
 		if ev == EventOriginRequest && nr.Origin != nil && nr.Origin.Custom != nil {
-			o, ok := d.byDomain[lower(nr.Origin.Custom.DomainName)]
+			o, ok := x.dep.byDomain[lower(nr.Origin.Custom.DomainName)]
 			if !ok {
 				return fail(&failure{status: http.StatusBadGateway, xcache: XCacheError,
 					message: fmt.Sprintf("CloudFront wasn't able to resolve the origin domain name %q.", nr.Origin.Custom.DomainName)})

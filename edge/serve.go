@@ -50,8 +50,9 @@ const (
 func (d *Distribution) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := d.s
 	header := r.Header.Clone()
-	li := d.locate(header)
-	x := &exchange{d: d, loc: li, id: s.newRequestID()}
+	dep := d.dep.Load()
+	li := d.locate(dep, header)
+	x := &exchange{d: d, dep: dep, loc: li, id: s.newRequestID()}
 	https := r.TLS != nil || strings.EqualFold(header.Get("X-Forwarded-Proto"), "https")
 	header.Del("X-Forwarded-Proto")
 	if header.Get("Host") == "" {
@@ -65,7 +66,7 @@ func (d *Distribution) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if path == "" {
 		path = "/"
 	}
-	b := d.match(path)
+	b := dep.match(path)
 	x.behavior = b
 	if !https && b.ViewerProtocolPolicy != ViewerProtocolAllowAll {
 		if b.ViewerProtocolPolicy == ViewerProtocolRedirectToHTTPS {
@@ -177,16 +178,16 @@ func notModified(req *edgeRequest, resp *edgeResponse) bool {
 
 // locate returns the index of the edge location that serves the viewer,
 // within the distribution's price class.
-func (d *Distribution) locate(h http.Header) int {
+func (d *Distribution) locate(dep *deployment, h http.Header) int {
 	li := d.s.locate(h)
-	for _, i := range d.locations {
+	for _, i := range dep.locations {
 		if i == li {
 			return li
 		}
 	}
 	l := d.s.locations[li]
-	best, bestD := d.locations[0], -1.0
-	for _, i := range d.locations {
+	best, bestD := dep.locations[0], -1.0
+	for _, i := range dep.locations {
 		o := d.s.locations[i]
 		if dist := distanceKm(l.Latitude, l.Longitude, o.Latitude, o.Longitude); bestD < 0 || dist < bestD {
 			best, bestD = i, dist
@@ -253,7 +254,7 @@ func (d *Distribution) fetch(ctx context.Context, x *exchange) (*edgeResponse, s
 	resp, refreshed := d.fromOrigin(ctx, x, e)
 	now = s.clock.Now()
 	if refreshed {
-		ttl, ok := b.policy.TTL(e.resp.status, mergeHeaders(e.resp.header, resp.header), now, d.errorTTL(e.resp.status))
+		ttl, ok := b.policy.TTL(e.resp.status, mergeHeaders(e.resp.header, resp.header), now, x.dep.errorTTL(e.resp.status, s.limits.ErrorCachingMinTTL))
 		if !ok {
 			ttl = 0
 		}
@@ -272,7 +273,7 @@ func (d *Distribution) fetch(ctx context.Context, x *exchange) (*edgeResponse, s
 	}
 	d.metrics.loc[x.loc].misses.Add(1)
 	if req.method != http.MethodHead && !resp.failed {
-		if ttl, ok := b.policy.TTL(resp.status, resp.header, now, d.errorTTL(resp.status)); ok {
+		if ttl, ok := b.policy.TTL(resp.status, resp.header, now, x.dep.errorTTL(resp.status, s.limits.ErrorCachingMinTTL)); ok {
 			c := resp.clone()
 			c.xcache = ""
 			ne := &entry{resp: c, stored: now, expires: now.Add(ttl), path: req.uri}
@@ -446,7 +447,7 @@ func (d *Distribution) originRequest(x *exchange, vr *edgeRequest) *edgeRequest 
 			qs = append(qs, q)
 		}
 	}
-	origin := d.origins[vr.originID]
+	origin := x.dep.origins[vr.originID]
 	if h.Get("Host") == "" {
 		h.Set("Host", origin.DomainName)
 	}
@@ -476,7 +477,7 @@ func (d *Distribution) originRequest(x *exchange, vr *edgeRequest) *edgeRequest 
 // panicking origin is a 502.
 func (d *Distribution) callOrigin(ctx context.Context, x *exchange) *edgeResponse {
 	s := d.s
-	origin := d.origins[x.req.originID]
+	origin := x.dep.origins[x.req.originID]
 	timeout := origin.ResponseTimeout
 	if timeout == 0 {
 		timeout = s.limits.OriginResponseTimeout
