@@ -289,13 +289,15 @@ func (db *DB) CreateBackup(ctx context.Context, in *CreateBackupInput) (*CreateB
 	if err != nil {
 		return nil, err
 	}
-	t.mu.RLock()
+	// Cloning the B-tree changes its copy-on-write state, so it takes the
+	// write lock even though the items do not change.
+	t.mu.Lock()
 	if t.status == TableStatusDeleting {
-		t.mu.RUnlock()
+		t.mu.Unlock()
 		return nil, ErrTableNotFound.Newf("Table not found: %s", t.name)
 	}
-	img := t.image(t.items.Clone())
-	t.mu.RUnlock()
+	img := t.liveImage()
+	t.mu.Unlock()
 	details := db.addBackup(img, in.BackupName, BackupTypeUser, db.clock.Now())
 	details.BackupStatus = BackupStatusCreating
 	return &CreateBackupOutput{BackupDetails: &details}, nil
@@ -308,7 +310,7 @@ func (t *table) backupOnDelete(now time.Time) {
 	if !t.pitr.enabled {
 		return
 	}
-	t.db.addBackup(t.image(t.items.Clone()), t.name+"$DeletedTableBackup", BackupTypeSystem, now)
+	t.db.addBackup(t.liveImage(), t.name+"$DeletedTableBackup", BackupTypeSystem, now)
 }
 
 // describe builds the backup's description.

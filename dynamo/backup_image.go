@@ -54,19 +54,35 @@ func (t *table) definition() CreateTableInput {
 	return in
 }
 
-// image freezes the table with the given items (the live ones, or those
-// of an earlier moment). The caller holds t.mu.
+// liveImage freezes the table as it is, in O(1). The caller holds t.mu
+// for writing: cloning a B-tree changes its copy-on-write state, so two
+// clones must not run at once.
+func (t *table) liveImage() *tableImage {
+	img := t.imageOf(t.items.Clone())
+	img.size = t.size
+	return img
+}
+
+// image freezes the table with the items of an earlier moment, adding up
+// their size. The caller holds t.mu.
 func (t *table) image(items *btree.BTreeG[*record]) *tableImage {
+	img := t.imageOf(items)
+	items.Ascend(func(r *record) bool {
+		img.size += int64(r.size)
+		return true
+	})
+	return img
+}
+
+// imageOf builds an image of the items, its size left to the caller. The
+// caller holds t.mu.
+func (t *table) imageOf(items *btree.BTreeG[*record]) *tableImage {
 	img := &tableImage{
 		name: t.name, arn: t.arn, id: t.id, created: t.created,
 		spec:  t.definition(),
 		items: items,
 		count: int64(items.Len()),
 	}
-	items.Ascend(func(r *record) bool {
-		img.size += int64(r.size)
-		return true
-	})
 	if t.stream != nil {
 		img.stream = &StreamSpecification{StreamEnabled: true, StreamViewType: t.stream.viewType}
 	}

@@ -152,3 +152,48 @@ func BenchmarkCreateBackup(b *testing.B) {
 		mustDo(b, err)
 	}
 }
+
+func TestBackups_ConcurrentWithWritesAndRestores(t *testing.T) {
+	db, c := pitrDB(t, 0)
+	ctx := context.Background()
+	for i := range 200 {
+		put(t, db, Item{"pk": S(fmt.Sprint(i)), "sk": N("1")})
+	}
+	c.Advance(time.Hour)
+	done := make(chan error, 4)
+	go func() {
+		for i := range 200 {
+			if err := put1(db, Item{"pk": S(fmt.Sprint(i)), "sk": N("2")}); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for w := range 3 {
+		go func() {
+			for i := range 5 {
+				out, err := db.CreateBackup(ctx, &CreateBackupInput{TableName: "orders", BackupName: "concurrent"})
+				if err == nil {
+					_, err = db.RestoreTableFromBackup(ctx, &RestoreTableFromBackupInput{TargetTableName: fmt.Sprintf("copy-%d-%d", w, i), BackupArn: out.BackupDetails.BackupArn})
+				}
+				if err == nil {
+					_, err = db.RestoreTableToPointInTime(ctx, &RestoreTableToPointInTimeInput{SourceTableName: "orders", TargetTableName: fmt.Sprintf("pitr-%d-%d", w, i), UseLatestRestorableTime: true})
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 4 {
+		mustDo(t, <-done)
+	}
+	for w := range 3 {
+		if got := len(scanAll(t, db, fmt.Sprintf("pitr-%d-4", w))); got != 200 {
+			t.Fatalf("restore to the latest time holds %d items, want the 200 written an hour ago", got)
+		}
+	}
+}

@@ -290,8 +290,8 @@ func (db *DB) ExportTableToPointInTime(ctx context.Context, in *ExportTableToPoi
 // exportData freezes what an export will write, checking its times
 // against the point-in-time recovery window.
 func (t *table) exportData(e *export, in *ExportTableToPointInTimeInput, now time.Time) error {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
+	t.mu.Lock() // itemsAt clones the base B-tree: see liveImage
+	defer t.mu.Unlock()
 	if t.status == TableStatusDeleting {
 		return ErrTableNotFound.Newf("Table not found: %s", t.name)
 	}

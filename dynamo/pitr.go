@@ -168,7 +168,7 @@ func (p *pitrState) compact(now time.Time) {
 
 // itemsAt returns the table's items as they were at time at: the base
 // replayed with every change committed at or before it. The caller holds
-// t.mu.
+// t.mu for writing: cloning a B-tree changes its copy-on-write state.
 func (p *pitrState) itemsAt(at time.Time) *btree.BTreeG[*record] {
 	items := p.base.Clone()
 	for _, c := range p.log {
@@ -357,8 +357,8 @@ func (db *DB) RestoreTableToPointInTime(ctx context.Context, in *RestoreTableToP
 // restorable time), checking that point-in-time recovery is on and that
 // the time is in its window.
 func (t *table) imageAt(at time.Time, latest bool) (*tableImage, time.Time, error) {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
+	t.mu.Lock() // itemsAt clones the base B-tree: see liveImage
+	defer t.mu.Unlock()
 	if t.status == TableStatusDeleting {
 		return nil, time.Time{}, ErrTableNotFound.Newf("Table not found: %s", t.name)
 	}

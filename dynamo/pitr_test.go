@@ -251,3 +251,28 @@ func sum(n []int) int {
 	}
 	return s
 }
+
+// BenchmarkRestoreTableToPointInTime restores a 10,000-item table with
+// 50,000 changes in its history.
+func BenchmarkRestoreTableToPointInTime(b *testing.B) {
+	db, c := pitrDB(b, 0)
+	ctx := context.Background()
+	for i := range 50000 {
+		mustDo(b, put1(db, Item{"pk": S(fmt.Sprint(i % 10000)), "sk": N("1"), "v": N(fmt.Sprint(i))}))
+		if i%100 == 0 {
+			c.Advance(time.Second)
+		}
+	}
+	c.Advance(time.Hour)
+	at := testEpoch.Add(250 * time.Second)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		name := fmt.Sprintf("restored-%d", i)
+		_, err := db.RestoreTableToPointInTime(ctx, &RestoreTableToPointInTimeInput{SourceTableName: "orders", TargetTableName: name, RestoreDateTime: at})
+		mustDo(b, err)
+		b.StopTimer()
+		_, err = db.DeleteTable(ctx, &DeleteTableInput{TableName: name})
+		mustDo(b, err)
+		b.StartTimer()
+	}
+}
