@@ -3,9 +3,11 @@ package apigw
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -432,5 +434,91 @@ func TestAuthorizers_ListsWorkingCopy(t *testing.T) {
 	}
 	if got[a].IdentitySource != "$request.header.Authorization" || got[b].AuthorizerPayloadFormatVersion != "2.0" || got[b].ResultTTL != 300*time.Second {
 		t.Errorf("defaults: %+v %+v", got[a], got[b])
+	}
+}
+
+// TestLambdaAuthorizer_UsageIdentifierKeyIsTheAPIKey checks an API whose
+// APIKeySource is AUTHORIZER: the key a Lambda authorizer returns is the
+// one usage plans count.
+func TestLambdaAuthorizer_UsageIdentifierKeyIsTheAPIKey(t *testing.T) {
+	s, _ := newTestService(t)
+	api, err := s.CreateAPI(APIConfig{Name: "keys", Kind: REST, APIKeySource: "AUTHORIZER"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := s.CreateAPIKey(APIKeyConfig{Name: "k", Enabled: true, Value: "abcdefghijklmnopqrst0123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	az := &authFn{answer: func(ev map[string]any) ([]byte, error) {
+		var m map[string]any
+		_ = json.Unmarshal(policyAnswer("p", "Allow", ev["methodArn"].(string), nil), &m)
+		if ev["authorizationToken"] == "with-key" {
+			m["usageIdentifierKey"] = key.Value
+		}
+		return json.Marshal(m)
+	}}
+	id, _ := api.CreateAuthorizer(Authorizer{Name: "tok", Type: AuthorizerToken, Function: az})
+	if err := api.Route("GET /metered", Route{Integration: named("metered"), AuthorizationType: AuthCustom, AuthorizerID: id, APIKeyRequired: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := api.Deploy("prod"); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := s.CreateUsagePlan(UsagePlanConfig{Name: "p", APIStages: []APIStage{{APIID: api.ID(), Stage: "prod"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUsagePlanKey(plan.ID, key.ID); err != nil {
+		t.Fatal(err)
+	}
+	st := api.Stage("prod")
+	if w := send(st, "GET", "/metered", map[string]string{"Authorization": "with-key"}); w.Code != 200 {
+		t.Errorf("with the authorizer's key: %d %s", w.Code, w.Body)
+	}
+	if w := send(st, "GET", "/metered", map[string]string{"Authorization": "without"}); w.Code != 403 {
+		t.Errorf("without a key: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestAuthorizers_ConcurrentRequests runs every kind of authorization
+// from several goroutines at once (for the race detector: the result
+// cache, key sources and credentials are shared).
+func TestAuthorizers_ConcurrentRequests(t *testing.T) {
+	f := newAuthFixture(t)
+	id := f.idToken(t, f.good, nil)
+	access := f.accessToken(t, f.good, nil)
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 20 {
+				var code int
+				switch (g + i) % 4 {
+				case 0:
+					code = send(f.rest, "GET", "/admin/1", map[string]string{"Authorization": "allow"}).Code
+				case 1:
+					code = send(f.rest, "GET", "/profile", map[string]string{"Authorization": id}).Code
+				case 2:
+					code = send(f.http, "GET", "/items", map[string]string{"Authorization": "Bearer " + access}).Code
+				case 3:
+					code = serveReq(f.rest, signed("GET", "/iam", testKeyID, testSecret, t0)).Code
+				}
+				if code != 200 {
+					errs <- fmt.Sprintf("request %d of goroutine %d: status %d", i, g, code)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if n := f.lambda.calls.Load(); n != 1 {
+		t.Logf("authorizer invoked %d times (concurrent first requests may each miss the cache)", n)
 	}
 }
