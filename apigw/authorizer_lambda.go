@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"strings"
+	"time"
 
 	"github.com/minicloud/minicloud/apigw/internal/authz"
 )
@@ -101,6 +102,7 @@ func (c *call) authorizeLambda(az *authorizer) *gwError {
 	}
 	arn := c.methodARN()
 	var res *lambdaResult
+	var latency time.Duration
 	hit := false
 	key := c.st.name + "\x00" + strings.Join(values, "\x00")
 	if az.ttl > 0 {
@@ -108,14 +110,17 @@ func (c *call) authorizeLambda(az *authorizer) *gwError {
 	}
 	if !hit {
 		var e *gwError
-		if res, e = c.invokeAuthorizer(az, arn, values); e != nil {
+		started := c.s.clock.Now()
+		res, e = c.invokeAuthorizer(az, arn, values)
+		latency = c.s.clock.Since(started)
+		if e != nil {
 			return e
 		}
 		if az.ttl > 0 {
 			az.cache.put(key, res, c.start.Add(az.ttl), c.start)
 		}
 	}
-	return c.applyLambdaResult(az, res, arn, hit)
+	return c.applyLambdaResult(az, res, arn, hit, latency)
 }
 
 // invokeAuthorizer calls the function and reads its answer.
@@ -161,7 +166,9 @@ func isUnauthorizedError(err error) bool {
 }
 
 // applyLambdaResult decides the request with the authorizer's answer and
-// passes its principal, context and usage key to the integration.
+// passes its principal, context and usage key to the integration; a REST
+// API adds integrationLatency, the authorizer's duration in milliseconds
+// (0 for a cached answer).
 //
 // A REST API answers a policy without an Allow for the method ARN with
 // 403 {"Message":"User is not authorized to access this resource"}, and
@@ -170,7 +177,7 @@ func isUnauthorizedError(err error) bool {
 // policy, the two are combined as IAM combines policies of one account:
 // an explicit Deny in either refuses, else an Allow in either admits. An
 // HTTP API answers a denial with 403 {"message":"Forbidden"}.
-func (c *call) applyLambdaResult(az *authorizer, res *lambdaResult, arn string, cached bool) *gwError {
+func (c *call) applyLambdaResult(az *authorizer, res *lambdaResult, arn string, cached bool, latency time.Duration) *gwError {
 	from := "authorizer " + az.cfg.Name
 	if cached {
 		from += " (cached)"
@@ -212,12 +219,13 @@ func (c *call) applyLambdaResult(az *authorizer, res *lambdaResult, arn string, 
 		}
 	}
 	ctx := maps.Clone(p.Context)
-	if c.kind == REST && ctx != nil {
+	if c.kind == REST {
 		// A REST API passes the context's values as strings.
 		ctx = map[string]any{}
 		for k, v := range authz.ContextStrings(p.Context) {
 			ctx[k] = v
 		}
+		ctx["integrationLatency"] = float64(latency.Milliseconds()) // a number, as $context.authorizer.integrationLatency reads it
 	}
 	c.req.Authorizer = &AuthorizerResult{PrincipalID: p.PrincipalID, Context: ctx, UsageIdentifierKey: p.UsageIdentifierKey}
 	return nil

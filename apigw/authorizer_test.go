@@ -166,7 +166,7 @@ func TestLambdaAuthorizer_TokenEventAndContextReachTheIntegration(t *testing.T) 
 	if err := json.Unmarshal(fn.last, &ev); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]any{"principalId": "user-1", "tier": "gold", "n": "7", "ok": "true"}
+	want := map[string]any{"principalId": "user-1", "tier": "gold", "n": "7", "ok": "true", "integrationLatency": float64(0)}
 	if diff := cmp.Diff(want, ev.RequestContext.Authorizer); diff != "" {
 		t.Errorf("requestContext.authorizer (-want +got):\n%s", diff)
 	}
