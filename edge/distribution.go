@@ -50,7 +50,7 @@ type CacheBehavior struct {
 	// PathPattern selects the requests (see [MatchPathPattern]); empty for
 	// the default behaviour, which matches everything the others do not.
 	PathPattern string
-	// TargetOriginId is the origin's Id.
+	// TargetOriginId is the Id of an origin or of an origin group.
 	TargetOriginId string
 	// ViewerProtocolPolicy: "allow-all" (default), "redirect-to-https" or
 	// "https-only". A request is HTTPS when it came over TLS or carries
@@ -91,6 +91,9 @@ type DistributionConfig struct {
 	// CacheBehaviors are tried in order; the first whose PathPattern
 	// matches the request path wins. At most 75.
 	CacheBehaviors []CacheBehavior
+	// OriginGroups fail over from a primary to a secondary origin; a
+	// behaviour targets one by its Id.
+	OriginGroups []OriginGroup
 	// CustomErrorResponses replace origin errors with pages of the
 	// distribution and set how long errors are cached.
 	CustomErrorResponses []CustomErrorResponse
@@ -187,6 +190,7 @@ type deployment struct {
 	byDomain     map[string]*Origin
 	locations    []int // indexes of the locations of its price class
 	customErrors map[int]*CustomErrorResponse
+	groups       map[string]*OriginGroup
 }
 
 // Config returns the distribution's configuration.
@@ -253,6 +257,7 @@ func (s *Service) compile(config DistributionConfig) (*deployment, error) {
 	cfg.Origins = slices.Clone(cfg.Origins)
 	cfg.CacheBehaviors = slices.Clone(cfg.CacheBehaviors)
 	cfg.CustomErrorResponses = slices.Clone(cfg.CustomErrorResponses)
+	cfg.OriginGroups = slices.Clone(cfg.OriginGroups)
 	if len(cfg.Origins) == 0 {
 		return nil, ErrInvalidArgument.New("The distribution must have at least one origin.")
 	}
@@ -280,6 +285,9 @@ func (s *Service) compile(config DistributionConfig) (*deployment, error) {
 		d.byDomain[strings.ToLower(o.DomainName)] = o
 	}
 	if err := d.compileErrorResponses(); err != nil {
+		return nil, err
+	}
+	if err := d.compileOriginGroups(); err != nil {
 		return nil, err
 	}
 	if len(cfg.CacheBehaviors) > s.limits.CacheBehaviorsPerDistribution {
@@ -328,7 +336,7 @@ func (s *Service) compileBehavior(d *deployment, cb *CacheBehavior, isDefault bo
 			return nil, err
 		}
 	}
-	if _, ok := d.origins[cb.TargetOriginId]; !ok {
+	if _, ok := d.origins[cb.TargetOriginId]; !ok && d.groups[cb.TargetOriginId] == nil {
 		return nil, ErrNoSuchOrigin.Newf("One or more of your origins or origin groups do not exist: %q.", cb.TargetOriginId)
 	}
 	switch cb.ViewerProtocolPolicy {

@@ -75,7 +75,7 @@ func (d *Distribution) customErrorPage(ctx context.Context, x *exchange, resp *e
 	}
 	b := x.dep.match(c.ResponsePagePath)
 	page := &exchange{d: d, dep: x.dep, loc: x.loc, id: x.id, behavior: b, req: &edgeRequest{method: http.MethodGet, uri: c.ResponsePagePath,
-		header: http.Header{"Host": {x.req.header.Get("Host")}}, clientIP: x.req.clientIP, https: x.req.https, originID: b.TargetOriginId}}
+		header: http.Header{"Host": {x.req.header.Get("Host")}}, clientIP: x.req.clientIP, https: x.req.https, originID: x.dep.primary(b.TargetOriginId)}}
 	got, _, _ := d.fetch(ctx, page)
 	if got.status >= 400 {
 		// CloudFront falls back to the original error when the page itself

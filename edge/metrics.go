@@ -25,6 +25,7 @@ type distMetrics struct {
 	originErrors  int64
 	originLatency time.Duration
 	originMax     time.Duration
+	failovers     int64
 	functions     map[string]*fnCounters
 }
 
@@ -41,6 +42,12 @@ func (m *distMetrics) origin(status int, d time.Duration) {
 	}
 	m.originLatency += d
 	m.originMax = max(m.originMax, d)
+	m.mu.Unlock()
+}
+
+func (m *distMetrics) failover() {
+	m.mu.Lock()
+	m.failovers++
 	m.mu.Unlock()
 }
 
@@ -123,6 +130,9 @@ type Metrics struct {
 	// service clock and MaxOriginLatency the longest.
 	OriginRequests, OriginErrors    int64
 	OriginLatency, MaxOriginLatency time.Duration
+	// OriginFailovers counts requests an origin group sent to its
+	// secondary origin.
+	OriginFailovers int64
 	// Functions has one entry per edge function, by name.
 	Functions []FunctionMetrics
 }
@@ -156,6 +166,7 @@ func (d *Distribution) Metrics() Metrics {
 		out.OriginLatency = d.metrics.originLatency / time.Duration(d.metrics.originCalls)
 	}
 	out.MaxOriginLatency = d.metrics.originMax
+	out.OriginFailovers = d.metrics.failovers
 	for name, c := range d.metrics.functions {
 		fm := FunctionMetrics{Name: name, Invocations: c.invocations, Errors: c.errors, Throttles: c.throttles,
 			ValidationErrors: c.validationErrors, MaxComputeUtilization: float64(c.computeMax), Duration: c.durationSum}

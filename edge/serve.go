@@ -100,7 +100,7 @@ func (d *Distribution) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		clientIP = "192.0.2.1"
 	}
 	x.req = &edgeRequest{method: r.Method, uri: path, query: r.URL.RawQuery, header: header, body: body,
-		clientIP: clientIP, https: https, originID: b.TargetOriginId}
+		clientIP: clientIP, https: https, originID: dep.primary(b.TargetOriginId)}
 	ctx := r.Context()
 
 	if h := b.hooks[EventViewerRequest.index()]; h != nil {
@@ -356,7 +356,7 @@ func (d *Distribution) fromOrigin(ctx context.Context, x *exchange, stale *entry
 			return x.resp, false
 		}
 	}
-	resp := d.callOrigin(ctx, x)
+	resp := d.callWithFailover(ctx, x)
 	if resp.failed {
 		return resp, false
 	}
@@ -492,7 +492,9 @@ func (d *Distribution) callOrigin(ctx context.Context, x *exchange) *edgeRespons
 	if err != nil {
 		return failureResponse(&failure{status: http.StatusBadGateway, xcache: XCacheError, message: "CloudFront could not build the origin request: " + err.Error()}, x.id)
 	}
-	or.Header = x.req.header
+	// The origin gets its own copy: after a timeout it may still be
+	// running while the request moves on (failover, functions).
+	or.Header = x.req.header.Clone()
 	or.Host = x.req.header.Get("Host")
 	or.RemoteAddr = x.req.clientIP + ":0"
 	or.ContentLength = int64(len(x.req.body))
