@@ -74,7 +74,9 @@ func parseUserPoolARN(arn string) (region, pool string, err error) {
 // with an HTTP API's www-authenticate challenge saying why. Then scopes:
 //
 //   - JWT: with AuthorizationScopes, the token's scope (or scp) claim must
-//     hold one of them, else 403 {"message":"Forbidden"};
+//     hold one of them, else 403 {"message":"Forbidden"} with the challenge
+//     Bearer scope="…" error="insufficient_scope" error_description="expected
+//     scopes: […]";
 //   - Cognito: a route with AuthorizationScopes takes only access tokens
 //     (token_use "access") holding one of them; a route without takes
 //     only ID tokens (token_use "id"); anything else answers 401.
@@ -112,7 +114,10 @@ func (c *call) authorizeJWT(az *authorizer) *gwError {
 	scopes := c.route.cfg.AuthorizationScopes
 	if az.cfg.Type == AuthorizerJWT {
 		if !tok.HasScope(scopes...) {
-			return c.errForbidden(from + ": the token has none of the scopes " + strings.Join(scopes, " "))
+			e := c.errForbidden(from + ": the token has none of the scopes " + strings.Join(scopes, " "))
+			want := strings.Join(scopes, " ")
+			e.header = http.Header{"Www-Authenticate": {`Bearer scope="` + want + `" error="insufficient_scope" error_description="expected scopes: [` + want + `]"`}}
+			return e
 		}
 	} else {
 		use, _ := tok.Claims["token_use"].(string)

@@ -180,3 +180,12 @@ func TestTestSigningKey_TokensVerifyOnlyWithTheirJWKS(t *testing.T) {
 		t.Errorf("unsigned %q %v", none, err)
 	}
 }
+
+func TestJWTAuthorizer_MissingScopeChallenge(t *testing.T) {
+	f := newAuthFixture(t)
+	w := send(f.http, "GET", "/items", map[string]string{"Authorization": "Bearer " + f.accessToken(t, f.good, map[string]any{"scope": "openid"})})
+	want := `Bearer scope="items:read" error="insufficient_scope" error_description="expected scopes: [items:read]"`
+	if w.Code != 403 || w.Header().Get("Www-Authenticate") != want {
+		t.Errorf("%d, www-authenticate %q, want %q", w.Code, w.Header().Get("Www-Authenticate"), want)
+	}
+}
