@@ -69,6 +69,10 @@ type CacheBehavior struct {
 	// OriginRequestPolicy adds what is forwarded to the origin; nil
 	// forwards only the cache key's values.
 	OriginRequestPolicy *OriginRequestPolicy
+	// Compress gzips compressible responses of 1,000 to 10,000,000 bytes
+	// for viewers that accept it (the cache policy must enable gzip or
+	// Brotli in the cache key).
+	Compress bool
 	// FunctionAssociations attach CloudFront Functions (viewer events only).
 	FunctionAssociations []FunctionAssociation
 	// LambdaFunctionAssociations attach Lambda@Edge functions (any event).

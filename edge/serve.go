@@ -369,6 +369,9 @@ func (d *Distribution) fromOrigin(ctx context.Context, x *exchange, stale *entry
 			return failureResponse(f, x.id), false
 		}
 	}
+	if b.Compress {
+		compress(b.policy, viewerReq.header, x.resp)
+	}
 	return x.resp, false
 }
 
