@@ -81,9 +81,9 @@ type Authorizer struct {
 	// 2.0 answer {"isAuthorized": bool, "context": {…}}.
 	EnableSimpleResponses bool
 	// ProviderARNs are a Cognito authorizer's user pools
-	// ("arn:aws:cognito-idp:{region}:{account}:userpool/{poolId}"); the
-	// first one gives the issuer
-	// https://cognito-idp.{region}.amazonaws.com/{poolId}.
+	// ("arn:aws:cognito-idp:{region}:{account}:userpool/{poolId}"), each
+	// an accepted issuer https://cognito-idp.{region}.amazonaws.com/{poolId}
+	// (JWKS then holds the keys of every pool).
 	ProviderARNs []string
 	// Issuer is the iss every token must carry: required for JWT
 	// authorizers; for Cognito authorizers it replaces the issuer derived
@@ -112,7 +112,7 @@ type authorizer struct {
 	ttl      time.Duration
 	sources  []identitySource
 	validate *regexp.Regexp // TOKEN's IdentityValidationExpression
-	issuer   string
+	issuers  []string // accepted iss values
 	keys     *keySource // JWT and Cognito
 	cache    resultCache
 }

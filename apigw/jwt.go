@@ -2,6 +2,8 @@ package apigw
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"net/http"
 	"strings"
 
@@ -26,7 +28,7 @@ func (az *authorizer) checkJWT(region string) error {
 		if len(cfg.ProviderARNs) > 0 {
 			return ErrBadRequest.New("ProviderARNs are for COGNITO_USER_POOLS authorizers")
 		}
-		az.issuer = cfg.Issuer
+		az.issuers = []string{cfg.Issuer}
 	case AuthorizerCognito:
 		if len(cfg.ProviderARNs) == 0 && cfg.Issuer == "" {
 			return ErrBadRequest.New("A COGNITO_USER_POOLS authorizer needs ProviderARNs (or an Issuer)")
@@ -36,10 +38,14 @@ func (az *authorizer) checkJWT(region string) error {
 				return err
 			}
 		}
-		az.issuer = cfg.Issuer
-		if az.issuer == "" {
-			poolRegion, pool, _ := parseUserPoolARN(cfg.ProviderARNs[0])
-			az.issuer = "https://cognito-idp." + poolRegion + ".amazonaws.com/" + pool
+		if cfg.Issuer != "" {
+			az.issuers = []string{cfg.Issuer}
+		}
+		for _, arn := range cfg.ProviderARNs {
+			if cfg.Issuer == "" {
+				poolRegion, pool, _ := parseUserPoolARN(arn)
+				az.issuers = append(az.issuers, "https://cognito-idp."+poolRegion+".amazonaws.com/"+pool)
+			}
 		}
 	}
 	switch {
@@ -96,12 +102,20 @@ func (c *call) authorizeJWT(az *authorizer) *gwError {
 	if err != nil {
 		return c.errAuthorizerConfig(from + ": fetching the JWKS: " + err.Error())
 	}
-	want := authz.Expect{Issuer: az.issuer, Audiences: az.cfg.Audience}
+	want := authz.Expect{Audiences: az.cfg.Audience}
+	if len(az.issuers) == 1 {
+		want.Issuer = az.issuers[0]
+	}
 	tok, err := authz.Verify(token, keys, want, c.start)
 	if errors.Is(err, authz.ErrUnknownKey) && az.keys.fetch != nil {
 		// The issuer may have rotated its keys since the last fetch.
 		if keys, ferr := az.keys.get(c.r.Context(), c.start, true); ferr == nil {
 			tok, err = authz.Verify(token, keys, want, c.start)
+		}
+	}
+	if err == nil && len(az.issuers) > 1 {
+		if iss, _ := tok.Claims["iss"].(string); !slices.Contains(az.issuers, iss) {
+			err = fmt.Errorf("%w: %q is none of the user pools", authz.ErrIssuer, iss)
 		}
 	}
 	if err != nil {

@@ -189,3 +189,30 @@ func TestJWTAuthorizer_MissingScopeChallenge(t *testing.T) {
 		t.Errorf("%d, www-authenticate %q, want %q", w.Code, w.Header().Get("Www-Authenticate"), want)
 	}
 }
+
+func TestCognitoAuthorizer_AcceptsEveryUserPool(t *testing.T) {
+	s, clk := newTestService(t)
+	good, _ := signingKeys(t)
+	api := mustAPI(t, s, REST, nil)
+	id, err := api.CreateAuthorizer(Authorizer{Name: "pools", Type: AuthorizerCognito, JWKS: JWKS(good), ProviderARNs: []string{
+		"arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_A",
+		"arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_B",
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := api.Route("GET /me", Route{Integration: named("me"), AuthorizationType: AuthCognito, AuthorizerID: id}); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := api.Deploy("prod")
+	for iss, want := range map[string]int{
+		"https://cognito-idp.us-east-1.amazonaws.com/us-east-1_A": 200,
+		"https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_B": 200,
+		"https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_C": 401,
+	} {
+		tok := mustSign(t, good, map[string]any{"iss": iss, "token_use": "id", "aud": "c", "exp": exp(clk.Now(), time.Hour)})
+		if w := send(st, "GET", "/me", map[string]string{"Authorization": tok}); w.Code != want {
+			t.Errorf("%s: %d, want %d", iss, w.Code, want)
+		}
+	}
+}
