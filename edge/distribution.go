@@ -101,6 +101,8 @@ type DistributionConfig struct {
 	// CustomErrorResponses replace origin errors with pages of the
 	// distribution and set how long errors are cached.
 	CustomErrorResponses []CustomErrorResponse
+	// Restrictions.GeoRestriction allows or refuses viewers by country.
+	Restrictions struct{ GeoRestriction GeoRestriction }
 	// PriceClass limits the edge locations: "PriceClass_All" (default),
 	// "PriceClass_200" (all but South America, Australia and New Zealand)
 	// or "PriceClass_100" (North America and Europe). A viewer near an
@@ -294,6 +296,10 @@ func (s *Service) compile(config DistributionConfig) (*deployment, error) {
 	if err := d.compileOriginGroups(); err != nil {
 		return nil, err
 	}
+	if err := cfg.Restrictions.GeoRestriction.validate(); err != nil {
+		return nil, err
+	}
+	cfg.Restrictions.GeoRestriction.Items = slices.Clone(cfg.Restrictions.GeoRestriction.Items)
 	if len(cfg.CacheBehaviors) > s.limits.CacheBehaviorsPerDistribution {
 		return nil, ErrTooManyCacheBehaviors.Newf("Your request contains more CacheBehaviors (%d) than are allowed per distribution (%d).", len(cfg.CacheBehaviors), s.limits.CacheBehaviorsPerDistribution)
 	}

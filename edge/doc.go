@@ -36,6 +36,13 @@
 // [Service.CreateInvalidation] removes paths (with a trailing "*"
 // wildcard) from every cache once it completes on the clock.
 //
+// Simultaneous misses for one object are collapsed into one origin
+// request; a behaviour with Compress gzips compressible responses;
+// origin groups fail over from a primary to a secondary origin; custom
+// error responses serve a page of the distribution for an origin error
+// (the single-page-app pattern); [Service.UpdateDistribution] swaps the
+// configuration atomically with ETag/IfMatch locking.
+//
 // # The four events
 //
 // viewer request → (cache) → origin request → origin → origin response →

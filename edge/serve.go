@@ -68,6 +68,11 @@ func (d *Distribution) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	b := dep.match(path)
 	x.behavior = b
+	if !dep.config.Restrictions.GeoRestriction.allows(s.locations[li].Country) {
+		d.writeFailure(w, r, x, &failure{status: http.StatusForbidden, xcache: XCacheError,
+			message: "The Amazon CloudFront distribution is configured to block access from your country."}, https)
+		return
+	}
 	if !https && b.ViewerProtocolPolicy != ViewerProtocolAllowAll {
 		if b.ViewerProtocolPolicy == ViewerProtocolRedirectToHTTPS {
 			u := "https://" + header.Get("Host") + r.URL.RequestURI()
