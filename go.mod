@@ -7,6 +7,8 @@ require (
 	github.com/google/go-cmp v0.7.0
 )
 
+require github.com/coder/websocket v1.8.15
+
 require (
 	github.com/dlclark/regexp2/v2 v2.5.2 // indirect
 	github.com/dop251/goja v0.0.0-20260917113740-793a2a65c13b

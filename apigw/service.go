@@ -58,6 +58,8 @@ type Service struct {
 
 	plans planStore // API keys, usage plans and their usage (usageplan.go)
 	creds credStore // access keys that AWS_IAM routes accept (iam.go)
+
+	ws wsRegistry // WebSocket APIs, their connection throttle and cost meter (websocket.go)
 }
 
 // New returns an empty API Gateway.
