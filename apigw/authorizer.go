@@ -112,8 +112,8 @@ type authorizer struct {
 	ttl      time.Duration
 	sources  []identitySource
 	validate *regexp.Regexp // TOKEN's IdentityValidationExpression
-	issuers  []string // accepted iss values
-	keys     *keySource // JWT and Cognito
+	issuers  []string       // accepted iss values
+	keys     *keySource     // JWT and Cognito
 	cache    resultCache
 }
 

@@ -3,8 +3,8 @@ package apigw
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/minicloud/minicloud/apigw/internal/authz"
