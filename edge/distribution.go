@@ -69,6 +69,9 @@ type CacheBehavior struct {
 	// OriginRequestPolicy adds what is forwarded to the origin; nil
 	// forwards only the cache key's values.
 	OriginRequestPolicy *OriginRequestPolicy
+	// ResponseHeadersPolicy adds and removes headers of every response
+	// to the viewer (before the viewer response function sees it).
+	ResponseHeadersPolicy *ResponseHeadersPolicy
 	// Compress gzips compressible responses of 1,000 to 10,000,000 bytes
 	// for viewers that accept it (the cache policy must enable gzip or
 	// Brotli in the cache key).
@@ -378,6 +381,11 @@ func (s *Service) compileBehavior(d *deployment, cb *CacheBehavior, isDefault bo
 	}
 	if cb.OriginRequestPolicy != nil {
 		if err := cb.OriginRequestPolicy.validate(); err != nil {
+			return nil, err
+		}
+	}
+	if cb.ResponseHeadersPolicy != nil {
+		if err := cb.ResponseHeadersPolicy.validate(); err != nil {
 			return nil, err
 		}
 	}

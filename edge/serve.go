@@ -133,6 +133,10 @@ func (d *Distribution) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d.writeFailureResponse(w, r, x, resp, https)
 		return
 	}
+	if p := b.ResponseHeadersPolicy; p != nil {
+		resp = resp.clone()
+		p.apply(x.req, resp)
+	}
 	x.resp = resp
 	if h := b.hooks[EventViewerResponse.index()]; h != nil && resp.status < 400 {
 		if f := h.run(ctx, x, EventViewerResponse); f != nil {
