@@ -240,8 +240,9 @@
 // [DB.ExportTableToPointInTime] writes a full or incremental export to an
 // [ObjectStore] ([MemoryStore], [DirStore] or your own) in DynamoDB's
 // layout: AWSDynamoDB/<export-id>/ with data/*.json.gz in DynamoDB JSON
-// and the manifest files. [DB.ImportTable] builds a new table from
-// DYNAMODB_JSON or CSV objects, plain or gzipped; a bad line is skipped,
+// (or *.ion.gz in Amazon Ion text) and the manifest files.
+// [DB.ImportTable] builds a new table from DYNAMODB_JSON, ION or CSV
+// objects, plain or gzipped; a bad line is skipped,
 // counted in ErrorCount and described in [DB.ImportLog]. Both stay
 // IN_PROGRESS on the clock for [ArchiveOptions].Duration and consume no
 // capacity.
@@ -277,8 +278,8 @@
 // throughput limits. PartiQL's error messages follow DynamoDB's where
 // they are known, but syntax errors name a coarser cause than DynamoDB's
 // parser does. Restores, exports, imports and replica changes take effect
-// at once or on a fixed delay, not at DynamoDB's speed; ION, ZSTD and
-// settings replication between replicas are not modelled, nor are the
+// at once or on a fixed delay, not at DynamoDB's speed; ZSTD, Ion binary
+// and settings replication between replicas are not modelled, nor are the
 // legacy parameters (Expected, AttributesToGet, KeyConditions,
 // QueryFilter, ScanFilter, AttributeUpdates) that expressions replaced.
 package dynamo

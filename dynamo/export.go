@@ -236,9 +236,7 @@ func (db *DB) ExportTableToPointInTime(ctx context.Context, in *ExportTableToPoi
 	switch format {
 	case "":
 		format = ExportFormatDynamoDBJSON
-	case ExportFormatDynamoDBJSON:
-	case ExportFormatIon:
-		return nil, ErrValidation.New("minicloud does not write the ION export format; use DYNAMODB_JSON")
+	case ExportFormatDynamoDBJSON, ExportFormatIon:
 	default:
 		return nil, ErrValidation.Newf("1 validation error detected: Value '%s' at 'exportFormat' failed to satisfy constraint: Member must satisfy enum value set: [DYNAMODB_JSON, ION]", format)
 	}
@@ -388,7 +386,11 @@ func (db *DB) finishExport(e *export, id string) {
 	zw := gzip.NewWriter(&gz)
 	zw.Write(lines)
 	zw.Close()
-	dataKey := root + "data/" + exportFileName(id) + ".json.gz"
+	ext := ".json.gz"
+	if desc.ExportFormat == ExportFormatIon {
+		ext = ".ion.gz"
+	}
+	dataKey := root + "data/" + exportFileName(id) + ext
 	sum := md5.Sum(gz.Bytes())
 	manifestFiles := fmt.Sprintf(`{"itemCount":%d,"md5Checksum":"%s","etag":"%s","dataFileS3Key":"%s"}`+"\n",
 		count, base64.StdEncoding.EncodeToString(sum[:]), hex.EncodeToString(sum[:]), dataKey)
@@ -455,16 +457,33 @@ func base32NoPad(b []byte) string {
 	return sb.String()
 }
 
-// lines renders the export's data: one DynamoDB JSON object per line,
-// {"Item":{...}} for a full export and {"Metadata":...,"Keys":...,
-// "NewImage":...,"OldImage":...} per changed item for an incremental one.
+// lines renders the export's data: one object per line, {"Item":{...}}
+// for a full export and {"Metadata":...,"Keys":...,"NewImage":...,
+// "OldImage":...} per changed item for an incremental one, in DynamoDB
+// JSON or in Ion text (each line then starting with $ion_1_0).
 func (e *export) lines() ([]byte, int64) {
 	var b []byte
 	var n int64
+	ion := e.desc.ExportFormat == ExportFormatIon
+	field := func(name string, item Item) {
+		if ion {
+			b = append(b, name...)
+			b = append(b, ':')
+			b = appendItemIon(b, item)
+			return
+		}
+		b = append(b, '"')
+		b = append(b, name...)
+		b = append(b, `":`...)
+		b = appendItemJSON(b, item)
+	}
 	if e.img != nil {
 		e.img.items.Ascend(func(r *record) bool {
-			b = append(b, `{"Item":`...)
-			b = appendItemJSON(b, r.item)
+			if ion {
+				b = append(b, ionVersionMarker+" "...)
+			}
+			b = append(b, '{')
+			field("Item", r.item)
 			b = append(b, "}\n"...)
 			n++
 			return true
@@ -494,17 +513,20 @@ func (e *export) lines() ([]byte, int64) {
 			continue
 		}
 		item := firstItem(recItem(cur), recItem(old))
-		b = append(b, `{"Metadata":{"WriteTimestampMicros":{"N":"`...)
-		b = strconv.AppendInt(b, s.last.at.UnixMicro(), 10)
-		b = append(b, `"}},"Keys":`...)
-		b = appendItemJSON(b, e.key.keyOf(item))
+		if ion {
+			b = append(b, ionVersionMarker+" "...)
+		}
+		b = append(b, '{')
+		field("Metadata", Item{"WriteTimestampMicros": N(strconv.FormatInt(s.last.at.UnixMicro(), 10))})
+		b = append(b, ',')
+		field("Keys", e.key.keyOf(item))
 		if cur != nil {
-			b = append(b, `,"NewImage":`...)
-			b = appendItemJSON(b, cur.item)
+			b = append(b, ',')
+			field("NewImage", cur.item)
 		}
 		if old != nil && view == ExportViewTypeNewAndOldImages {
-			b = append(b, `,"OldImage":`...)
-			b = appendItemJSON(b, old.item)
+			b = append(b, ',')
+			field("OldImage", old.item)
 		}
 		b = append(b, "}\n"...)
 		n++

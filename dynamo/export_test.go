@@ -151,7 +151,7 @@ func TestExportTableToPointInTime_Errors(t *testing.T) {
 		{"no table", ExportTableToPointInTimeInput{TableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/none", S3Bucket: "lake"}, "TableNotFoundException"},
 		{"short period", ExportTableToPointInTimeInput{TableArn: ordersArn, S3Bucket: "lake", ExportType: ExportTypeIncremental,
 			IncrementalExportSpecification: &IncrementalExportSpecification{ExportFromTime: testEpoch, ExportToTime: testEpoch.Add(time.Minute)}}, "ValidationException"},
-		{"ion", ExportTableToPointInTimeInput{TableArn: ordersArn, S3Bucket: "lake", ExportFormat: ExportFormatIon}, "ValidationException"},
+		{"bad format", ExportTableToPointInTimeInput{TableArn: ordersArn, S3Bucket: "lake", ExportFormat: "CSV"}, "ValidationException"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := db.ExportTableToPointInTime(ctx, &tc.in)

@@ -162,9 +162,10 @@ type importJob struct {
 }
 
 // ImportTable creates a new table from the objects under an object store
-// prefix: DYNAMODB_JSON lines ({"Item":{...}}) or CSV (key attributes
-// typed by their definitions, other columns as strings), uncompressed or
-// GZIP. The import is IN_PROGRESS for ArchiveOptions.Duration of clock
+// prefix: DYNAMODB_JSON lines ({"Item":{...}}), ION text lines
+// ({Item:{...}}, as ExportTableToPointInTime writes them) or CSV (key
+// attributes typed by their definitions, other columns as strings),
+// uncompressed or GZIP. The import is IN_PROGRESS for ArchiveOptions.Duration of clock
 // time, then reads the files, creates the table and is COMPLETED. A line
 // that cannot be read or is not a valid item is skipped, counted in
 // ErrorCount and described in the import's log ([DB.ImportLog]); the rest
@@ -184,9 +185,7 @@ func (db *DB) ImportTable(ctx context.Context, in *ImportTableInput) (*ImportTab
 		return nil, ErrValidation.New("1 validation error detected: Value null at 'tableCreationParameters' failed to satisfy constraint: Member must not be null")
 	}
 	switch in.InputFormat {
-	case InputFormatDynamoDBJSON, InputFormatCSV:
-	case InputFormatIon:
-		return nil, ErrValidation.New("minicloud does not read the ION import format; use DYNAMODB_JSON or CSV")
+	case InputFormatDynamoDBJSON, InputFormatCSV, InputFormatIon:
 	default:
 		return nil, ErrValidation.Newf("1 validation error detected: Value '%s' at 'inputFormat' failed to satisfy constraint: Member must satisfy enum value set: [DYNAMODB_JSON, ION, CSV]", in.InputFormat)
 	}
@@ -364,6 +363,15 @@ func (r *importRun) file(key string, body []byte) {
 			continue
 		}
 		r.processed++
+		if r.format == InputFormatIon {
+			item, err := decodeIonLine(string(text))
+			if err != nil {
+				r.logError(key, line, err.Error())
+				continue
+			}
+			r.put(key, line, item)
+			continue
+		}
 		var wrapper struct {
 			Item json.RawMessage
 		}

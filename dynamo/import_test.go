@@ -31,23 +31,30 @@ func importParams(name string) *TableCreationParameters {
 }
 
 func TestImportTable_RoundTripOfAnExportRebuildsAnEqualTable(t *testing.T) {
+	for _, format := range []ExportFormat{ExportFormatDynamoDBJSON, ExportFormatIon} {
+		t.Run(string(format), func(t *testing.T) { roundTrip(t, format) })
+	}
+}
+
+func roundTrip(t *testing.T, format ExportFormat) {
 	db, _, advance := exportDB(t)
 	ctx := context.Background()
 	for _, item := range []Item{
 		{"pk": S("a"), "sk": N("1"), "g": S("x"), "l": L{N("1"), M{"m": BOOL(true)}}},
 		{"pk": S("b"), "sk": N("2.5"), "ss": SS{"p", "q"}, "b": B{1, 2, 3}, "z": NULL{}},
 		{"pk": S("c"), "sk": N("-3"), "ns": NS{"1", "2"}, "bs": BS{{9}}},
+		{"pk": S("q'\"\\\n\x01é"), "sk": N("1E-130"), "true": S("null"), "$x": N("123456789012345678901234567890123456E+90"), "a b": M{"": S("")}},
 	} {
 		put(t, db, item)
 	}
 	want := scanAll(t, db, "orders")
-	out, err := db.ExportTableToPointInTime(ctx, &ExportTableToPointInTimeInput{TableArn: ordersArn, S3Bucket: "lake", S3Prefix: "snap"})
+	out, err := db.ExportTableToPointInTime(ctx, &ExportTableToPointInTimeInput{TableArn: ordersArn, S3Bucket: "lake", S3Prefix: "snap", ExportFormat: format})
 	mustDo(t, err)
 	advance(5 * time.Minute)
 	id := out.ExportDescription.ExportArn[strings.LastIndex(out.ExportDescription.ExportArn, "/")+1:]
 	imp, err := db.ImportTable(ctx, &ImportTableInput{
 		S3BucketSource:          &S3BucketSource{S3Bucket: "lake", S3KeyPrefix: "snap/AWSDynamoDB/" + id + "/data/"},
-		InputFormat:             InputFormatDynamoDBJSON,
+		InputFormat:             InputFormat(format),
 		InputCompressionType:    InputCompressionTypeGzip,
 		TableCreationParameters: importParams("orders-copy"),
 	})
@@ -58,7 +65,7 @@ func TestImportTable_RoundTripOfAnExportRebuildsAnEqualTable(t *testing.T) {
 	advance(5 * time.Minute)
 	d, err := db.DescribeImport(ctx, &DescribeImportInput{ImportArn: imp.ImportTableDescription.ImportArn})
 	mustDo(t, err)
-	if got := d.ImportTableDescription; got.ImportStatus != ImportStatusCompleted || got.ImportedItemCount != 3 || got.ErrorCount != 0 || got.ProcessedItemCount != 3 {
+	if got := d.ImportTableDescription; got.ImportStatus != ImportStatusCompleted || got.ImportedItemCount != 4 || got.ErrorCount != 0 || got.ProcessedItemCount != 4 {
 		t.Fatalf("import %+v", got)
 	}
 	if diff := cmp.Diff(want, scanAll(t, db, "orders-copy"), sortItems); diff != "" {
@@ -133,11 +140,12 @@ func TestImportTable_Errors(t *testing.T) {
 // FuzzImportTable feeds arbitrary files to the importers: a bad file
 // gives counted errors, never a panic, and every imported item is valid.
 func FuzzImportTable(f *testing.F) {
-	f.Add([]byte(`{"Item":{"pk":{"S":"a"},"sk":{"N":"1"}}}`+"\n"), false, false)
-	f.Add([]byte(`{"Item":{"pk":{"S":"a"},"sk":{"N":"1e400"}}}`), false, true)
-	f.Add([]byte("pk,sk\nx,1\ny,\"2\n"), true, false)
-	f.Add([]byte("{\"Item\":{\"pk\":{\"L\":[]}}}\n{}\n[]"), false, false)
-	f.Fuzz(func(t *testing.T, body []byte, csv, gz bool) {
+	f.Add([]byte(`{"Item":{"pk":{"S":"a"},"sk":{"N":"1"}}}`+"\n"), uint8(0), false)
+	f.Add([]byte(`{"Item":{"pk":{"S":"a"},"sk":{"N":"1e400"}}}`), uint8(0), true)
+	f.Add([]byte("pk,sk\nx,1\ny,\"2\n"), uint8(1), false)
+	f.Add([]byte("{\"Item\":{\"pk\":{\"L\":[]}}}\n{}\n[]"), uint8(0), false)
+	f.Add([]byte("$ion_1_0 {Item:{pk:\"a\",sk:1.,s:$dynamodb_SS::[\"x\"],b:{{AQI=}},n:null.string,'q r':1d-3}}\n{Item:{pk:\"b\",sk:2}} // c\n{Item:{pk:[1,2],sk:1.}}"), uint8(2), false)
+	f.Fuzz(func(t *testing.T, body []byte, formatNo uint8, gz bool) {
 		store := NewMemoryStore("in")
 		db := New(Options{Archive: ArchiveOptions{Store: store}, Clock: newManualAt()})
 		defer db.Close()
@@ -147,10 +155,7 @@ func FuzzImportTable(f *testing.F) {
 			body, comp = gzipped(string(body)), InputCompressionTypeGzip
 		}
 		mustDo(t, store.PutObject(ctx, "in", "f", body))
-		format := InputFormatDynamoDBJSON
-		if csv {
-			format = InputFormatCSV
-		}
+		format := []InputFormat{InputFormatDynamoDBJSON, InputFormatCSV, InputFormatIon}[formatNo%3]
 		out, err := db.ImportTable(ctx, &ImportTableInput{S3BucketSource: &S3BucketSource{S3Bucket: "in"}, InputFormat: format, InputCompressionType: comp, TableCreationParameters: importParams("fuzzed")})
 		mustDo(t, err)
 		db.clock.(interface{ Advance(time.Duration) }).Advance(5 * time.Minute)
