@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/minicloud/minicloud/internal/sigv4"
 )
 
 func TestAddCredentials_Validates(t *testing.T) {
@@ -217,5 +218,26 @@ func TestIAM_SkewOnTheClock(t *testing.T) {
 		if w.Code != tc.want {
 			t.Errorf("signed at %v: %d %s", tc.at, w.Code, w.Body)
 		}
+	}
+}
+
+// TestIAM_PresignedURL checks query-string SigV4 (a presigned URL): valid
+// until X-Amz-Expires after its date on the clock.
+func TestIAM_PresignedURL(t *testing.T) {
+	s, st, _ := iamStage(t, REST, "")
+	if err := s.AddCredentials(testKeyID, Credential{SecretAccessKey: testSecret}); err != nil {
+		t.Fatal(err)
+	}
+	presigned := func() *httptest.ResponseRecorder {
+		r := httptest.NewRequest("GET", "/items/5?color=red", nil)
+		sigv4.Presign(r, nil, testKeyID, sigv4.Credential{SecretAccessKey: testSecret}, "us-east-1", "execute-api", t0, time.Minute)
+		return serveReq(st, r)
+	}
+	if w := presigned(); w.Code != 200 {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	s.clock.(interface{ Advance(time.Duration) }).Advance(time.Minute + time.Second)
+	if w := presigned(); w.Code != 403 || !strings.Contains(w.Body.String(), "Signature expired") {
+		t.Errorf("past X-Amz-Expires: %d %s", w.Code, w.Body)
 	}
 }
