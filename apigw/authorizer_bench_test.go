@@ -5,6 +5,10 @@ import (
 	"time"
 )
 
+// benchOptions lift the account throttle (10,000 requests per second)
+// that a benchmark loop would otherwise reach.
+var benchOptions = Options{Limits: Limits{AccountRateLimit: 1e12, AccountBurstLimit: 1 << 40}}
+
 // BenchmarkJWTAuthorizedRequest is a request through an HTTP API stage
 // whose route has a JWT authorizer: the token's RS256 signature, claims
 // and scope are checked on every request (API Gateway caches nothing for
@@ -13,7 +17,7 @@ import (
 // check alone.
 func BenchmarkJWTAuthorizedRequest(b *testing.B) {
 	good, _ := signingKeys(b)
-	s := New(Options{})
+	s := New(benchOptions)
 	api, _ := s.CreateAPI(APIConfig{Name: "bench", Kind: HTTP})
 	id, err := api.CreateAuthorizer(Authorizer{Name: "jwt", Type: AuthorizerJWT, Issuer: jwtIssuer, Audience: []string{"api"}, JWKS: JWKS(good)})
 	if err != nil {
@@ -43,7 +47,7 @@ func BenchmarkJWTAuthorizedRequest(b *testing.B) {
 // authorizer's policy is served from the result cache and evaluated for
 // the method ARN.
 func BenchmarkLambdaAuthorizerCachedRequest(b *testing.B) {
-	s := New(Options{})
+	s := New(benchOptions)
 	api, _ := s.CreateAPI(APIConfig{Name: "bench", Kind: REST})
 	az := tokenAuthorizer()
 	id, _ := api.CreateAuthorizer(Authorizer{Name: "tok", Type: AuthorizerToken, Function: az})
@@ -67,7 +71,7 @@ func BenchmarkLambdaAuthorizerCachedRequest(b *testing.B) {
 // BenchmarkIAMSignedRequest is a REST request to an AWS_IAM route: SigV4
 // verification of a signed request.
 func BenchmarkIAMSignedRequest(b *testing.B) {
-	s := New(Options{})
+	s := New(benchOptions)
 	_ = s.AddCredentials(testKeyID, Credential{SecretAccessKey: testSecret})
 	api, _ := s.CreateAPI(APIConfig{Name: "bench", Kind: REST})
 	_ = api.Route("GET /items/{id}", Route{Integration: Mock{Body: "ok"}, AuthorizationType: AuthIAM})
