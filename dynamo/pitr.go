@@ -118,11 +118,16 @@ func (p *pitrState) window(now time.Time) (earliest, latest time.Time) {
 	if start := now.AddDate(0, 0, -p.days); start.After(earliest) {
 		earliest = start
 	}
-	latest = now.Add(-pitrLag)
+	// Whole seconds, as DynamoDB reports them: the earliest rounded up, so
+	// that it never names a moment before the history began.
+	if t := earliest.Truncate(time.Second); !t.Equal(earliest) {
+		earliest = t.Add(time.Second)
+	}
+	latest = now.Add(-pitrLag).Truncate(time.Second)
 	if latest.Before(earliest) {
 		latest = earliest
 	}
-	return earliest.Truncate(time.Second), latest.Truncate(time.Second)
+	return earliest, latest
 }
 
 // history records a committed change for point-in-time recovery. The
