@@ -57,6 +57,7 @@ type wsConn struct {
 	idle       clock.Timer
 	closeCode  websocket.StatusCode // set when API Gateway closes the connection
 	closeWhy   string
+	closeDone  chan struct{} // closed when API Gateway's close handshake is over
 }
 
 // Name returns the stage's name.
@@ -241,6 +242,12 @@ func (c *wsConn) run(limits WebSocketLimits) {
 	}
 
 	c.mu.Lock()
+	closing := c.closeDone
+	c.mu.Unlock()
+	if closing != nil {
+		<-closing // let API Gateway's close frame go out first
+	}
+	c.mu.Lock()
 	code, why := c.closeCode, c.closeWhy
 	c.open = false
 	if c.idle != nil {
@@ -313,8 +320,11 @@ func (c *wsConn) close(code websocket.StatusCode, why string) {
 		return
 	}
 	c.closeCode, c.closeWhy = code, why
+	done := make(chan struct{})
+	c.closeDone = done
 	c.mu.Unlock()
 	go func() {
+		defer close(done)
 		<-c.ready
 		c.mu.Lock()
 		ws := c.ws
