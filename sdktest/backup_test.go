@@ -116,6 +116,82 @@ func TestSDK_PointInTimeRecoveryAndBackups(t *testing.T) {
 	}
 }
 
+// The SDK exports a table to an object store bucket, reads the export's
+// progress on the clock, and imports the files back into a new table.
+func TestSDK_ExportAndImport(t *testing.T) {
+	store := dynamo.NewMemoryStore("lake")
+	env := startStreams(t, dynamo.Options{Archive: dynamo.ArchiveOptions{Store: store}})
+	ctx := context.Background()
+	c := env.ddb
+	out, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String("notes"),
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: types.KeyTypeHash}},
+		BillingMode:          types.BillingModePayPerRequest,
+	})
+	noErr(t, err)
+	for _, id := range []string{"a", "b", "c"} {
+		_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("notes"), Item: map[string]types.AttributeValue{
+			"id": &types.AttributeValueMemberS{Value: id}, "tags": &types.AttributeValueMemberSS{Value: []string{"x", id}},
+		}})
+		noErr(t, err)
+	}
+	exportIn := &dynamodb.ExportTableToPointInTimeInput{TableArn: out.TableDescription.TableArn, S3Bucket: aws.String("lake"), S3Prefix: aws.String("nightly"), ExportFormat: types.ExportFormatIon}
+	_, err = c.ExportTableToPointInTime(ctx, exportIn)
+	var unavailable *types.PointInTimeRecoveryUnavailableException
+	if !errors.As(err, &unavailable) {
+		t.Fatalf("export with recovery off: %v", err)
+	}
+	_, err = c.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{TableName: aws.String("notes"),
+		PointInTimeRecoverySpecification: &types.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(true)}})
+	noErr(t, err)
+	exp, err := c.ExportTableToPointInTime(ctx, exportIn)
+	noErr(t, err)
+	if exp.ExportDescription.ExportStatus != types.ExportStatusInProgress {
+		t.Fatalf("export status %s", exp.ExportDescription.ExportStatus)
+	}
+	env.clock.Advance(5 * time.Minute)
+	d, err := c.DescribeExport(ctx, &dynamodb.DescribeExportInput{ExportArn: exp.ExportDescription.ExportArn})
+	noErr(t, err)
+	e := d.ExportDescription
+	if e.ExportStatus != types.ExportStatusCompleted || aws.ToInt64(e.ItemCount) != 3 || e.ExportFormat != types.ExportFormatIon || e.EndTime == nil {
+		t.Fatalf("export %+v", e)
+	}
+	manifest := aws.ToString(e.ExportManifest)
+	dataPrefix := manifest[:len(manifest)-len("manifest-summary.json")] + "data/"
+
+	imp, err := c.ImportTable(ctx, &dynamodb.ImportTableInput{
+		S3BucketSource:       &types.S3BucketSource{S3Bucket: aws.String("lake"), S3KeyPrefix: aws.String(dataPrefix)},
+		InputFormat:          types.InputFormatIon,
+		InputCompressionType: types.InputCompressionTypeGzip,
+		TableCreationParameters: &types.TableCreationParameters{
+			TableName:            aws.String("notes-copy"),
+			AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: types.ScalarAttributeTypeS}},
+			KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: types.KeyTypeHash}},
+			BillingMode:          types.BillingModePayPerRequest,
+		},
+	})
+	noErr(t, err)
+	env.clock.Advance(5 * time.Minute)
+	di, err := c.DescribeImport(ctx, &dynamodb.DescribeImportInput{ImportArn: imp.ImportTableDescription.ImportArn})
+	noErr(t, err)
+	if i := di.ImportTableDescription; i.ImportStatus != types.ImportStatusCompleted || i.ImportedItemCount != 3 || i.ErrorCount != 0 {
+		t.Fatalf("import %+v", i)
+	}
+	got, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("notes-copy"), Key: map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: "b"}}})
+	noErr(t, err)
+	if ss, ok := got.Item["tags"].(*types.AttributeValueMemberSS); !ok || len(ss.Value) != 2 {
+		t.Fatalf("imported item %v", got.Item)
+	}
+	list, err := c.ListExports(ctx, &dynamodb.ListExportsInput{})
+	noErr(t, err)
+	imps, err := c.ListImports(ctx, &dynamodb.ListImportsInput{})
+	noErr(t, err)
+	if len(list.ExportSummaries) != 1 || len(imps.ImportSummaryList) != 1 {
+		t.Fatalf("ListExports %d, ListImports %d", len(list.ExportSummaries), len(imps.ImportSummaryList))
+	}
+}
+
 // noErr fails the test at once on an error.
 func noErr(t testing.TB, err error) {
 	t.Helper()
