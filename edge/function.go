@@ -60,6 +60,49 @@ type FunctionRequest struct {
 	QueryString FunctionValues `json:"querystring"`
 	Headers     FunctionValues `json:"headers"`
 	Cookies     FunctionValues `json:"cookies"`
+
+	// queryOrder is the order of the query string's names, as the viewer
+	// sent them or as a JSON result listed them.
+	queryOrder []string
+}
+
+// UnmarshalJSON reads a request object and remembers the order of its
+// query string parameters, which JavaScript objects keep and CloudFront
+// writes back in.
+func (r *FunctionRequest) UnmarshalJSON(p []byte) error {
+	type plain FunctionRequest
+	if err := json.Unmarshal(p, (*plain)(r)); err != nil {
+		return err
+	}
+	var raw struct {
+		QueryString json.RawMessage `json:"querystring"`
+	}
+	if json.Unmarshal(p, &raw) == nil && len(raw.QueryString) > 0 {
+		r.queryOrder = objectKeys(raw.QueryString)
+	}
+	return nil
+}
+
+// objectKeys returns the keys of a JSON object in their order.
+func objectKeys(obj json.RawMessage) []string {
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil
+	}
+	var keys []string
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return keys
+		}
+		k, _ := t.(string)
+		keys = append(keys, k)
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return keys
+		}
+	}
+	return keys
 }
 
 // FunctionBody is the body of a response a function generates: Data as
@@ -228,12 +271,24 @@ func queryValues(raw string) FunctionValues {
 	return out
 }
 
-func encodeQueryValues(v FunctionValues) string {
+// encodeQueryValues encodes parameters in the given order (names not in
+// v skipped), then the rest in name order.
+func encodeQueryValues(v FunctionValues, order []string) string {
 	names := make([]string, 0, len(v))
-	for k := range v {
-		names = append(names, k)
+	seen := make(map[string]bool, len(order))
+	for _, k := range order {
+		if _, ok := v[k]; ok && !seen[k] {
+			names = append(names, k)
+			seen[k] = true
+		}
 	}
-	sort.Strings(names)
+	rest := len(names)
+	for k := range v {
+		if !seen[k] {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names[rest:])
 	var ps []queryParam
 	for _, n := range names {
 		fv := v[n]

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"reflect"
 )
 
 // validate checks a CloudFront Function as CreateFunction does.
@@ -84,6 +85,13 @@ func (h *cfHook) run(_ context.Context, x *exchange, ev EventType) *failure {
 		event.Response = &FunctionResponse{StatusCode: x.resp.status, StatusDescription: x.resp.statusDescription,
 			Headers: toValues(rh), Cookies: setCookieValues(x.resp.header)}
 	}
+	// What the function got, encoded, to tell whether it changed the query
+	// string or cookies (then they are re-encoded) or not (then they stay
+	// as the viewer sent them, in the viewer's order).
+	viewerOrder := queryNames(req.query)
+	origQueryMap := event.Request.QueryString
+	origQuery := encodeQueryValues(origQueryMap, viewerOrder)
+	origCookies := cookieHeader(event.Request.Cookies)
 	s.meter.function()
 	out, util, err := s.invokeFunction(h.fn, event)
 	fail := func(f *failure) *failure {
@@ -112,14 +120,27 @@ func (h *cfHook) run(_ context.Context, x *exchange, ev EventType) *failure {
 			return invalid(msg)
 		}
 		restoreHidden(req.header, nh)
-		if len(o.Cookies) > 0 {
-			nh.Set("Cookie", cookieHeader(o.Cookies))
+		if c := cookieHeader(o.Cookies); c == origCookies {
+			if v := req.header.Values("Cookie"); len(v) > 0 {
+				nh["Cookie"] = v
+			}
+		} else if c != "" {
+			nh.Set("Cookie", c)
 		}
 		if o.URI == "" || o.URI[0] != '/' {
 			return invalid(fmt.Sprintf("The uri %q must begin with a slash.", o.URI))
 		}
 		req.uri = o.URI
-		req.query = encodeQueryValues(o.QueryString)
+		// The order CloudFront writes the query string in: a JSON result's
+		// own (JavaScript keeps it); the viewer's when a Go function kept
+		// the map; name order for a map a Go function made anew.
+		order := o.queryOrder
+		if order == nil && sameMap(o.QueryString, origQueryMap) {
+			order = viewerOrder
+		}
+		if q := encodeQueryValues(o.QueryString, order); q != origQuery {
+			req.query = q
+		}
 		req.header = nh
 		if o.Method != "" && o.Method != req.method {
 			return invalid("The function may not change the request method.")
@@ -174,6 +195,20 @@ func (h *cfHook) run(_ context.Context, x *exchange, ev EventType) *failure {
 	}
 	d.metrics.function(h.fn.Name, util, 0, nil)
 	return nil
+}
+
+// queryNames lists a raw query string's names in order.
+func queryNames(raw string) []string {
+	var out []string
+	for _, q := range parseQuery(raw) {
+		out = append(out, q.name)
+	}
+	return out
+}
+
+// sameMap reports whether two maps are the same map.
+func sameMap(a, b FunctionValues) bool {
+	return a != nil && b != nil && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // restoreHidden copies the headers a function could not see (disallowed

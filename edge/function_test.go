@@ -248,3 +248,20 @@ func TestParseFunctionOutput_ReadsJSONResults(t *testing.T) {
 		t.Error("a number is not a result")
 	}
 }
+
+func TestFunction_UntouchedQueryStringKeepsTheViewersOrder(t *testing.T) {
+	s, _ := newTestService(t, Options{})
+	o := staticOrigin("max-age=60", "x")
+	fn := cfFunction("pass", func(e *FunctionEvent) (FunctionOutput, error) { return e.Request, nil })
+	all := &CachePolicy{DefaultTTL: 60, MaxTTL: 60, QueryStringsConfig: QueryStringsConfig{QueryStringBehavior: BehaviorAll},
+		CookiesConfig: CookiesConfig{CookieBehavior: BehaviorAll}}
+	d := newDist(t, s, CacheBehavior{TargetOriginId: "o", CachePolicy: all, FunctionAssociations: []FunctionAssociation{{EventType: EventViewerRequest, Function: fn}}},
+		nil, Origin{Id: "o", Handler: o})
+	get(d, "GET", "/p?b=2&a=1", map[string]string{"Cookie": "z=1; a=2"})
+	if r := o.lastRequest(); r.URL.RawQuery != "b=2&a=1" {
+		t.Errorf("origin saw %q, want the viewer's order", r.URL.RawQuery)
+	}
+	if w := get(d, "GET", "/p?a=1&b=2", nil); w.Header().Get("X-Cache") != XCacheMiss {
+		t.Errorf("another order is another object: %q", w.Header().Get("X-Cache"))
+	}
+}

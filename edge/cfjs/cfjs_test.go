@@ -306,3 +306,23 @@ func TestJS_ComputeUtilizationIsReported(t *testing.T) {
 		t.Errorf("metrics %+v", m)
 	}
 }
+
+// CloudFront writes a returned query string in the JavaScript object's
+// key order, so a function that only reorders still changes the key.
+func TestJS_QueryStringOrderFollowsTheObject(t *testing.T) {
+	rev, err := cfjs.New("reverse", `function handler(e) {
+  const q = e.request.querystring, out = {};
+  Object.keys(q).reverse().forEach(function (k) { out[k] = q[k]; });
+  e.request.querystring = out;
+  return e.request;
+}`, cfjs.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := &edge.CachePolicy{DefaultTTL: 60, MaxTTL: 60, QueryStringsConfig: edge.QueryStringsConfig{QueryStringBehavior: edge.BehaviorAll}}
+	s := newSite(t, all, edge.FunctionAssociation{EventType: edge.EventViewerRequest, Function: rev})
+	s.get("/r?a=1&b=2&c=3")
+	if r := <-s.origin; r.URL.RawQuery != "c=3&b=2&a=1" {
+		t.Errorf("origin saw %q", r.URL.RawQuery)
+	}
+}
