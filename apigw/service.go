@@ -53,8 +53,9 @@ type Service struct {
 	mu       sync.Mutex
 	rnd      *rand.Rand
 	apis     map[string]*API
-	throttle *bucket // the account-level throttle, shared by every API
-	meter    meter   // what the cost meter counts (cost.go)
+	throttle *bucket    // the account-level throttle, shared by every API
+	models   modelCache // compiled request models (validate.go)
+	meter    meter      // what the cost meter counts (cost.go)
 
 	plans planStore // API keys, usage plans and their usage (usageplan.go)
 	creds credStore // access keys that AWS_IAM routes accept (iam.go)

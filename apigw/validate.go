@@ -109,7 +109,7 @@ func (c *call) validateBody() *gwError {
 	if !ok {
 		return nil
 	}
-	sch, err := compileModel(schema)
+	sch, err := c.s.models.compile(schema)
 	if err != nil {
 		return &gwError{typ: ResponseAPIConfigurationError, status: 500, message: "Internal server error",
 			reason: "the model for content type " + ct + " is not a valid JSON Schema draft 4 document: " + err.Error()}
@@ -198,12 +198,11 @@ func ValidateModel(schema string) error {
 	return nil
 }
 
-// models memoises compiled models by their text: a model compiles once,
-// however many deployments and requests use it. It holds at most
-// maxCachedModels entries and starts afresh when full; a compiled schema
-// depends on nothing but its text, so sharing it between services is
-// invisible to them.
-var models struct {
+// modelCache memoises a service's compiled models by their text: a model
+// compiles once, however many deployments and requests use it. It holds
+// at most maxCachedModels entries and starts afresh when full. Its zero
+// value is ready to use.
+type modelCache struct {
 	mu    sync.Mutex
 	byDoc map[string]*jsonschema.Schema
 }
@@ -215,14 +214,29 @@ const maxCachedModels = 4096
 // references within itself.
 const modelURL = "https://apigateway.amazonaws.com/restapis/minicloud/models/model.json"
 
-// compileModel compiles a draft 4 model, once per distinct text.
-func compileModel(schema string) (*jsonschema.Schema, error) {
-	models.mu.Lock()
-	sch := models.byDoc[schema]
-	models.mu.Unlock()
+// compile compiles a draft 4 model, once per distinct text.
+func (m *modelCache) compile(schema string) (*jsonschema.Schema, error) {
+	m.mu.Lock()
+	sch := m.byDoc[schema]
+	m.mu.Unlock()
 	if sch != nil {
 		return sch, nil
 	}
+	sch, err := compileModel(schema)
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	if m.byDoc == nil || len(m.byDoc) >= maxCachedModels {
+		m.byDoc = map[string]*jsonschema.Schema{}
+	}
+	m.byDoc[schema] = sch
+	m.mu.Unlock()
+	return sch, nil
+}
+
+// compileModel compiles a draft 4 model.
+func compileModel(schema string) (*jsonschema.Schema, error) {
 	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(schema))
 	if err != nil {
 		return nil, errors.New("the model is not JSON: " + err.Error())
@@ -232,15 +246,5 @@ func compileModel(schema string) (*jsonschema.Schema, error) {
 	if err := comp.AddResource(modelURL, doc); err != nil {
 		return nil, err
 	}
-	sch, err = comp.Compile(modelURL)
-	if err != nil {
-		return nil, err
-	}
-	models.mu.Lock()
-	if models.byDoc == nil || len(models.byDoc) >= maxCachedModels {
-		models.byDoc = map[string]*jsonschema.Schema{}
-	}
-	models.byDoc[schema] = sch
-	models.mu.Unlock()
-	return sch, nil
+	return comp.Compile(modelURL)
 }

@@ -195,11 +195,12 @@ func TestValidateModel_RejectsWhatCreateModelRejects(t *testing.T) {
 }
 
 func TestCompileModel_CompilesOnce(t *testing.T) {
-	a, err := compileModel(petModel)
+	var m modelCache
+	a, err := m.compile(petModel)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := compileModel(petModel)
+	b, _ := m.compile(petModel)
 	if a != b {
 		t.Error("the same model text compiled twice")
 	}
