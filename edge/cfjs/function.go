@@ -36,9 +36,10 @@ type Options struct {
 	// MaxRunTime interrupts a runaway function after this much real time
 	// (the function fails). Default 1 s: far above any compute budget.
 	MaxRunTime time.Duration
-	// Clock is the function's time (Date.now(), new Date()) and runs the
-	// MaxRunTime watchdog. Nil means clock.Real(); a clock.Manual makes
-	// the function see the simulation's time.
+	// Clock is the function's time (Date.now(), new Date()). Nil means
+	// clock.Real(); a clock.Manual makes the function see the simulation's
+	// time. The MaxRunTime watchdog always runs on the real clock: it
+	// bounds real CPU time.
 	Clock clock.Clock
 	// AllowLargeCode lifts the 10 KB code size check (for tests of big
 	// fixtures).
@@ -155,7 +156,7 @@ func (f *jsFunction) run(v *vm, event *edge.FunctionEvent) (edge.FunctionOutput,
 	}
 	v.logs.Reset()
 	defer f.flushLogs(v, event)
-	t := f.opts.Clock.AfterFunc(f.opts.MaxRunTime, func() { v.rt.Interrupt(errInterrupted) })
+	t := clock.Real().AfterFunc(f.opts.MaxRunTime, func() { v.rt.Interrupt(errInterrupted) })
 	defer t.Stop()
 	ev, err := v.parse(goja.Undefined(), v.rt.ToValue(string(data)))
 	if err != nil {
