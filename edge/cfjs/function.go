@@ -156,8 +156,24 @@ func (f *jsFunction) run(v *vm, event *edge.FunctionEvent) (edge.FunctionOutput,
 	}
 	v.logs.Reset()
 	defer f.flushLogs(v, event)
-	t := clock.Real().AfterFunc(f.opts.MaxRunTime, func() { v.rt.Interrupt(errInterrupted) })
-	defer t.Stop()
+	var mu sync.Mutex
+	finished := false
+	t := clock.Real().AfterFunc(f.opts.MaxRunTime, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if !finished {
+			v.rt.Interrupt(errInterrupted)
+		}
+	})
+	defer func() {
+		mu.Lock()
+		finished = true
+		mu.Unlock()
+		t.Stop()
+		// An interrupt that came as the function returned must not abort
+		// the runtime's next invocation.
+		v.rt.ClearInterrupt()
+	}()
 	ev, err := v.parse(goja.Undefined(), v.rt.ToValue(string(data)))
 	if err != nil {
 		return nil, err
