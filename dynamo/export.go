@@ -340,7 +340,7 @@ func (t *table) exportData(e *export, in *ExportTableToPointInTimeInput, now tim
 	e.desc.ExportTime = spec.ExportToTime
 	for _, c := range t.pitr.log {
 		// ExportFromTime is inclusive, ExportToTime exclusive.
-		if !c.at.Before(spec.ExportFromTime) && c.at.Before(spec.ExportToTime) {
+		if at := c.time(); !at.Before(spec.ExportFromTime) && at.Before(spec.ExportToTime) {
 			e.changes = append(e.changes, c)
 		}
 	}
@@ -498,12 +498,12 @@ func (e *export) lines() ([]byte, int64) {
 	var order []string
 	spans := map[string]*span{}
 	for _, c := range e.changes {
-		if s := spans[c.key]; s != nil {
+		if s := spans[c.key()]; s != nil {
 			s.last = c
 			continue
 		}
-		spans[c.key] = &span{first: c, last: c}
-		order = append(order, c.key)
+		spans[c.key()] = &span{first: c, last: c}
+		order = append(order, c.key())
 	}
 	view := e.desc.IncrementalExportSpecification.ExportViewType
 	for _, k := range order {
@@ -517,7 +517,7 @@ func (e *export) lines() ([]byte, int64) {
 			b = append(b, ionVersionMarker+" "...)
 		}
 		b = append(b, '{')
-		field("Metadata", Item{"WriteTimestampMicros": N(strconv.FormatInt(s.last.at.UnixMicro(), 10))})
+		field("Metadata", Item{"WriteTimestampMicros": N(strconv.FormatInt(s.last.at/1000, 10))})
 		b = append(b, ',')
 		field("Keys", e.key.keyOf(item))
 		if cur != nil {

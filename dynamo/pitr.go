@@ -103,12 +103,25 @@ type pitrState struct {
 
 // change is one committed write: the item's record after it, nil when
 // the write deleted the item.
+//
+// It is kept small and with few pointers (the time as Unix nanoseconds,
+// the key read from the records), since a busy table holds millions.
 type change struct {
-	at  time.Time
-	key string
+	at  int64   // commit time in Unix nanoseconds
 	old *record // the record before; nil when the item did not exist
 	rec *record
 }
+
+// key returns the item's encoded primary key.
+func (c *change) key() string {
+	if c.rec != nil {
+		return c.rec.key
+	}
+	return c.old.key
+}
+
+// time returns the commit time.
+func (c *change) time() time.Time { return time.Unix(0, c.at).UTC() }
 
 // window returns the period a restore may name: from the later of the
 // enabling and the start of the recovery period, to five minutes ago
@@ -135,28 +148,22 @@ func (p *pitrState) window(now time.Time) (earliest, latest time.Time) {
 func (t *table) history(old, rec *record) {
 	now := t.db.clock.Now()
 	p := &t.pitr
-	key := ""
-	if rec != nil {
-		key = rec.key
-	} else {
-		key = old.key
-	}
-	p.log = append(p.log, change{at: now, key: key, old: old, rec: rec})
+	p.log = append(p.log, change{at: now.UnixNano(), old: old, rec: rec})
 	p.compact(now)
 }
 
 // compact folds changes older than the recovery period into the base.
 func (p *pitrState) compact(now time.Time) {
-	cutoff := now.AddDate(0, 0, -p.days).Add(-time.Second)
+	cutoff := now.AddDate(0, 0, -p.days).Add(-time.Second).UnixNano()
 	n := 0
-	for n < len(p.log) && p.log[n].at.Before(cutoff) {
-		c := p.log[n]
+	for n < len(p.log) && p.log[n].at < cutoff {
+		c := &p.log[n]
 		if c.rec == nil {
-			p.base.Delete(&record{key: c.key})
+			p.base.Delete(&record{key: c.key()})
 		} else {
 			p.base.ReplaceOrInsert(c.rec)
 		}
-		p.baseAt = c.at
+		p.baseAt = c.time()
 		n++
 	}
 	if n == 0 {
@@ -176,12 +183,14 @@ func (p *pitrState) compact(now time.Time) {
 // t.mu for writing: cloning a B-tree changes its copy-on-write state.
 func (p *pitrState) itemsAt(at time.Time) *btree.BTreeG[*record] {
 	items := p.base.Clone()
-	for _, c := range p.log {
-		if c.at.After(at) {
+	limit := at.UnixNano()
+	for i := range p.log {
+		c := &p.log[i]
+		if c.at > limit {
 			break
 		}
 		if c.rec == nil {
-			items.Delete(&record{key: c.key})
+			items.Delete(&record{key: c.key()})
 		} else {
 			items.ReplaceOrInsert(c.rec)
 		}
