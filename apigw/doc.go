@@ -138,4 +138,46 @@
 // to perform: execute-api:Invoke on resource: arn:… with an explicit
 // deny"}. Not modelled: Lambda authorizer timeouts and the authorizer's
 // own IAM role, mutual TLS, IAM condition keys beyond those above.
+//
+// # WebSocket APIs
+//
+// [Service.CreateWebSocketAPI] makes a WebSocket API whose stages
+// ([WebSocketAPI.Deploy]) are http.Handlers speaking RFC 6455 (with
+// github.com/coder/websocket): a handshake at the stage's root opens a
+// connection, whose ID ("L0SM9cOFvHcCIhw=") names it to the @connections
+// API. The $connect route runs first — after its Lambda REQUEST
+// authorizer ([WebSocketAuthorizer]: 401 for a missing identity source,
+// 403 for a policy that does not allow execute-api:Invoke on
+// …/{stage}/$connect) — and a status outside 2xx refuses the handshake
+// with that status and body; posting to the connection before $connect
+// returns is GoneException, as on AWS. Each message is routed by the
+// API's route selection expression ("$request.body.action",
+// "${request.body.service}/${request.body.action}"): a key without a
+// route, a message that is not JSON or a missing member goes to $default,
+// and without $default the client gets {"message": "Forbidden",
+// "connectionId":"…", "requestId":"…"}. A failing integration sends
+// {"message": "Internal server error", …}; a route with RouteResponse
+// sends the integration's body back. $disconnect runs after every close
+// with its code and reason.
+//
+// Integrations are Go functions ([WebSocketFunc]) or Lambda functions
+// ([WebSocketLambdaProxy]) receiving the JSON of aws-lambda-go's
+// events.APIGatewayWebsocketProxyRequest. [WebSocketStage.PostToConnection],
+// [WebSocketStage.GetConnection] and [WebSocketStage.DeleteConnection]
+// are the @connections API in Go (also reachable from a request as
+// req.Connections()), and over HTTP at
+// /{stage}/@connections/{connectionId} for the apigatewaymanagementapi
+// client: GoneException (410) for a connection that is not open,
+// PayloadTooLargeException (413) past 128 KB.
+//
+// The quotas ([WebSocketLimits], [Service.ConfigureWebSockets]) run on the
+// service's clock: 500 new connections per second per account (429), 128
+// KB messages (a larger one closes the connection with 1009 "Message too
+// big"), 32 KB frames to the client, a 10-minute idle timeout and a 2-hour
+// connection duration (both close with 1001 "Going away"), the 29-second
+// integration timeout. [WebSocketStage.Metrics] has ConnectCount,
+// MessageCount, IntegrationError, ClientError, ExecutionError and
+// IntegrationLatency; [Service.WebSocketCost] prices messages ($1.00 per
+// million, in 32 KB increments) and connection minutes ($0.25 per
+// million).
 package apigw
