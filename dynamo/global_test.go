@@ -230,3 +230,52 @@ func BenchmarkPutItem_GlobalTable(b *testing.B) {
 		}
 	}
 }
+
+// TestGlobalTable_ConcurrentWritersConverge writes from goroutines in
+// three regions while the clock advances and replicas are added and
+// removed, for the race detector, then checks convergence.
+func TestGlobalTable_ConcurrentWritersConverge(t *testing.T) {
+	a, east, syd, c := globalAccount(t, AccountOptions{ReplicationDelay: 300 * time.Millisecond})
+	ctx := context.Background()
+	_, err := east.UpdateTable(ctx, &UpdateTableInput{TableName: "orders", ReplicaUpdates: []ReplicationGroupUpdate{{Create: &CreateReplicationGroupMemberAction{RegionName: "eu-west-1"}}}})
+	mustDo(t, err)
+	dbs := []*DB{east, syd, a.Region("eu-west-1")}
+	done := make(chan error, len(dbs))
+	for w, db := range dbs {
+		go func() {
+			for i := range 150 {
+				item := Item{"pk": S(fmt.Sprint(i % 17)), "sk": N("1"), "v": S(fmt.Sprintf("%d-%d", w, i))}
+				if _, err := db.PutItem(ctx, &PutItemInput{TableName: "orders", Item: item}); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	stop := make(chan struct{})
+	advanced := make(chan struct{})
+	go func() {
+		defer close(advanced)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				c.Advance(100 * time.Millisecond)
+			}
+		}
+	}()
+	for range dbs {
+		mustDo(t, <-done)
+	}
+	close(stop)
+	<-advanced
+	c.Advance(5 * time.Second)
+	want := scanAll(t, east, "orders")
+	for _, db := range dbs[1:] {
+		if diff := cmp.Diff(want, scanAll(t, db, "orders"), sortItems); diff != "" {
+			t.Fatalf("%s differs from us-east-1:\n%s", db.Region(), diff)
+		}
+	}
+}
