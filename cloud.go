@@ -15,6 +15,7 @@ import (
 	"github.com/minicloud/minicloud/clock"
 	"github.com/minicloud/minicloud/dynamo"
 	"github.com/minicloud/minicloud/dynamo/wire"
+	"github.com/minicloud/minicloud/edge"
 	"github.com/minicloud/minicloud/lambda"
 	lambdawire "github.com/minicloud/minicloud/lambda/wire"
 	"github.com/minicloud/minicloud/stepfn"
@@ -44,6 +45,11 @@ type Options struct {
 	// against these access keys (access key ID → secret access key), with
 	// AWS's errors for an unknown key, a wrong signature or a stale date.
 	Credentials map[string]string
+	// ComputeClock measures CloudFront Functions' compute budget, which is
+	// real CPU time in AWS (see edge.Options.ComputeClock). Nil means the
+	// real clock; NewTest passes its manual clock, so that a loaded machine
+	// never throttles a test's function.
+	ComputeClock clock.Clock
 }
 
 // Cloud is one simulated AWS account: its services share one clock and
@@ -64,6 +70,10 @@ type Cloud struct {
 	// integration reaches the account's functions with
 	// apigw.LambdaProxy{Function: cloud.Lambda.Function(name)}.
 	APIs *apigw.Service
+	// Edge is the account's CloudFront: distributions (http.Handlers in
+	// front of any origin, an API stage included), CloudFront Functions
+	// and Lambda@Edge (see [Cloud.EdgeLambda]).
+	Edge *edge.Service
 
 	handler http.Handler
 }
@@ -86,6 +96,7 @@ func New(opts Options) *Cloud {
 		DynamoDB: dynamoIntegration(wire.NewHandler(c.Dynamo, wire.Options{}))})
 	c.APIs = apigw.New(apigw.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed, Logger: opts.Logger})
 	apisHandler := c.APIs.Handler()
+	c.Edge = edge.New(edge.Options{Clock: c.Clock, ComputeClock: opts.ComputeClock, AccountID: c.AccountID, Seed: opts.Seed})
 	wireLogger := opts.Logger
 	if wireLogger == nil {
 		wireLogger = slog.New(slog.DiscardHandler)
@@ -124,6 +135,32 @@ func (c *Cloud) lambdaResource(arn string) (stepfn.Resource, bool) {
 	return c.Lambda.Function(arn), true
 }
 
+// EdgeLambda returns the Lambda@Edge association of a published version
+// of one of the account's functions (a qualified ARN such as
+// arn:aws:lambda:us-east-1:123456789012:function:name:3) for a cache
+// behaviour: the version is invoked through the account's Lambda, and
+// CloudFront's rules are checked against its configuration (memory,
+// timeout, environment variables) when the distribution is created or
+// updated. The runtime is not checked: the function is Go code standing
+// in for a Node.js or Python one.
+func (c *Cloud) EdgeLambda(ctx context.Context, functionARN string, event edge.EventType, includeBody bool) (edge.LambdaFunctionAssociation, error) {
+	a := edge.LambdaFunctionAssociation{EventType: event, LambdaFunctionARN: functionARN, IncludeBody: includeBody}
+	parts := strings.Split(functionARN, ":")
+	if len(parts) != 8 || parts[2] != "lambda" || parts[5] != "function" {
+		return a, edge.ValidateLambdaFunctionAssociation(a, edge.DefaultLimits())
+	}
+	cfg, err := c.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionInput{FunctionName: parts[6], Qualifier: parts[7]})
+	if err != nil {
+		return a, err
+	}
+	a.Function = c.Lambda.Function(functionARN)
+	a.Config = &edge.LambdaFunctionConfig{MemorySize: cfg.MemorySize, Timeout: cfg.Timeout}
+	if cfg.Environment != nil {
+		a.Config.Environment = cfg.Environment.Variables
+	}
+	return a, nil
+}
+
 // StreamEventSource returns the account's DynamoDB stream (a table's
 // LatestStreamArn) or Kinesis data stream with that ARN as the Source of a
 // Lambda event source mapping.
@@ -145,7 +182,7 @@ func (c *Cloud) Handler() http.Handler { return c.handler }
 
 // Close stops every service's background work.
 func (c *Cloud) Close() error {
-	return errors.Join(c.StepFunctions.Close(), c.Lambda.Close(), c.Dynamo.Close())
+	return errors.Join(c.Edge.Close(), c.StepFunctions.Close(), c.Lambda.Close(), c.Dynamo.Close())
 }
 
 // TestEpoch is the instant a test account's manual clock starts at.
@@ -157,7 +194,7 @@ var TestEpoch = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 func NewTest(t testing.TB) (*Cloud, *clock.Manual) {
 	t.Helper()
 	c := clock.NewManual(TestEpoch)
-	cloud := New(Options{Clock: c})
+	cloud := New(Options{Clock: c, ComputeClock: c})
 	t.Cleanup(func() {
 		if err := cloud.Close(); err != nil {
 			t.Errorf("minicloud: Close: %v", err)

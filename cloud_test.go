@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/minicloud/minicloud"
+	"github.com/minicloud/minicloud/apigw"
 	"github.com/minicloud/minicloud/dynamo"
+	"github.com/minicloud/minicloud/edge"
 	"github.com/minicloud/minicloud/lambda"
 	"github.com/minicloud/minicloud/stepfn"
 )
@@ -478,5 +480,70 @@ func TestCloud_KinesisDestinationTriggersFunction(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("no invocation")
+	}
+}
+
+// A CloudFront distribution in front of an API Gateway stage, with a
+// Lambda@Edge function of the account on the origin request.
+func TestCloud_EdgeInFrontOfAnAPI(t *testing.T) {
+	cloud, _ := minicloud.NewTest(t)
+	ctx := context.Background()
+	api, _ := cloud.APIs.CreateAPI(apigw.APIConfig{Name: "site", Kind: apigw.HTTP})
+	calls := 0
+	_ = api.Route("GET /hello", apigw.Route{Integration: apigw.IntegrationFunc(func(ctx context.Context, req *apigw.Request) (*apigw.Response, error) {
+		calls++
+		return &apigw.Response{StatusCode: 200, Header: http.Header{"Cache-Control": {"max-age=60"}},
+			Body: []byte("hello " + req.Header.Get("X-Variant"))}, nil
+	})})
+	stage, err := api.Deploy("$default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type cfEvent struct {
+		Records []struct {
+			CF struct {
+				Request map[string]any `json:"request"`
+			} `json:"cf"`
+		}
+	}
+	out, err := cloud.Lambda.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: "variant", Publish: true,
+		Handler: lambda.Handler(func(ev cfEvent) (map[string]any, error) {
+			req := ev.Records[0].CF.Request
+			headers := req["headers"].(map[string]any)
+			headers["x-variant"] = []map[string]string{{"key": "X-Variant", "value": "B"}}
+			return req, nil
+		})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Publish made version 1: the ARN of the output is qualified with it.
+	assoc, err := cloud.EdgeLambda(ctx, out.FunctionArn, edge.EventOriginRequest, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := cloud.Edge.CreateDistribution(ctx, &edge.CreateDistributionInput{DistributionConfig: &edge.DistributionConfig{
+		CallerReference: "site",
+		Origins:         []edge.Origin{{Id: "api", Handler: stage}},
+		DefaultCacheBehavior: edge.CacheBehavior{TargetOriginId: "api",
+			LambdaFunctionAssociations: []edge.LambdaFunctionAssociation{assoc}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dist := created.Distribution
+	var xcache []string
+	for range 2 {
+		w := httptest.NewRecorder()
+		dist.ServeHTTP(w, httptest.NewRequest("GET", "/hello", nil))
+		if w.Code != 200 || w.Body.String() != "hello B" {
+			t.Fatalf("%d %q", w.Code, w.Body)
+		}
+		xcache = append(xcache, w.Header().Get("X-Cache"))
+	}
+	if calls != 1 || xcache[0] != "Miss from cloudfront" || xcache[1] != "Hit from cloudfront" {
+		t.Errorf("origin calls %d, X-Cache %v", calls, xcache)
+	}
+	if _, err := cloud.EdgeLambda(ctx, strings.TrimSuffix(out.FunctionArn, ":"+out.Version), edge.EventOriginRequest, false); err == nil {
+		t.Error("an unqualified ARN was accepted for Lambda@Edge")
 	}
 }

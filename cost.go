@@ -7,6 +7,7 @@ import (
 
 	"github.com/minicloud/minicloud/apigw"
 	"github.com/minicloud/minicloud/dynamo"
+	"github.com/minicloud/minicloud/edge"
 	"github.com/minicloud/minicloud/lambda"
 )
 
@@ -18,6 +19,7 @@ type CostReport struct {
 	Lambda     lambda.Bill
 	DynamoDB   *dynamo.Bill
 	APIGateway apigw.Bill
+	CloudFront edge.Cost
 	// Total is the sum of the services' totals, in US dollars.
 	Total float64
 }
@@ -28,8 +30,8 @@ func (c *Cloud) Cost(ctx context.Context) (*CostReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &CostReport{Lambda: c.Lambda.Cost(), DynamoDB: db, APIGateway: c.APIs.Cost()}
-	r.Total = r.Lambda.Total + r.DynamoDB.Total + r.APIGateway.Total
+	r := &CostReport{Lambda: c.Lambda.Cost(), DynamoDB: db, APIGateway: c.APIs.Cost(), CloudFront: c.Edge.Cost()}
+	r.Total = r.Lambda.Total + r.DynamoDB.Total + r.APIGateway.Total + r.CloudFront.Total
 	return r, nil
 }
 
@@ -39,6 +41,7 @@ func (r *CostReport) String() string {
 	fmt.Fprintf(&b, "Lambda       $%.6f\n", r.Lambda.Total)
 	fmt.Fprintf(&b, "DynamoDB     $%.6f\n", r.DynamoDB.Total)
 	fmt.Fprintf(&b, "API Gateway  $%.6f\n", r.APIGateway.Total)
+	fmt.Fprintf(&b, "CloudFront   $%.6f\n", r.CloudFront.Total)
 	fmt.Fprintf(&b, "total        $%.6f", r.Total)
 	return b.String()
 }
