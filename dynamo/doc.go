@@ -254,8 +254,9 @@
 // NEW_AND_OLD_IMAGES) in another region, version 2019.11.21. Every
 // replica takes reads and writes; a write reaches the others after
 // [AccountOptions].ReplicationDelay (one second by default), in commit
-// order, and appears in their streams with the replication service's
-// userIdentity. Concurrent writes of one item converge by last writer
+// order, and appears in their streams as an ordinary record without a
+// userIdentity (a replicated Time to Live deletion too, as DynamoDB
+// documents). Concurrent writes of one item converge by last writer
 // wins on the write time; equal times go to the greater region name in
 // byte order, so every replica picks the same winner. Deletions, Time to
 // Live's included, replicate like writes.

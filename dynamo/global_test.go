@@ -111,6 +111,20 @@ func TestGlobalTable_DeletesAndTTLDeletionsReplicate(t *testing.T) {
 			t.Fatalf("%s still holds %v", db.Region(), got)
 		}
 	}
+	// The TTL deletion carries the service identity where it happened,
+	// and none where it was replicated to.
+	for _, tc := range []struct {
+		db      *DB
+		service bool
+	}{{east, true}, {syd, false}} {
+		d, err := tc.db.DescribeTable(ctx, &DescribeTableInput{TableName: "orders"})
+		mustDo(t, err)
+		recs := readStream(t, tc.db, d.Table.LatestStreamArn)
+		last := recs[len(recs)-1]
+		if last.EventName != OperationTypeRemove || last.Dynamodb.Keys["pk"] != S("ttl") || (last.UserIdentity != nil) != tc.service {
+			t.Fatalf("%s: last record %+v, identity %v", tc.db.Region(), last, last.UserIdentity)
+		}
+	}
 }
 
 func TestGlobalTable_ReplicatedWritesAppearInTheReceivingStream(t *testing.T) {
@@ -124,7 +138,7 @@ func TestGlobalTable_ReplicatedWritesAppearInTheReceivingStream(t *testing.T) {
 		t.Fatalf("%d records in the replica's stream", len(recs))
 	}
 	r := recs[0]
-	if r.EventName != OperationTypeInsert || r.AwsRegion != "ap-southeast-2" || r.UserIdentity == nil || *r.UserIdentity != replicationIdentity || r.Dynamodb.NewImage["v"] != S("a") {
+	if r.EventName != OperationTypeInsert || r.AwsRegion != "ap-southeast-2" || r.UserIdentity != nil || r.Dynamodb.NewImage["v"] != S("a") {
 		t.Fatalf("record %+v", r)
 	}
 	de, err := east.DescribeTable(context.Background(), &DescribeTableInput{TableName: "orders"})

@@ -8,11 +8,6 @@ import (
 	"github.com/minicloud/minicloud/clock"
 )
 
-// replicationIdentity is the userIdentity of the stream records a global
-// table replica writes for changes replicated from another region: the
-// service principal of DynamoDB's replication role.
-var replicationIdentity = Identity{PrincipalId: "replication.dynamodb.amazonaws.com", Type: "Service"}
-
 // globalTable is the set of replicas of one global table, one table per
 // region, and the replication queues between them.
 type globalTable struct {
@@ -242,7 +237,9 @@ func (q *replQueue) deliver() {
 
 // apply stores replicated writes whose version beats the item's, in
 // order; the others lost to a later write and are dropped. Each applied
-// write appears in the replica's stream with the replication identity.
+// write appears in the replica's stream as an ordinary record, without a
+// userIdentity: DynamoDB documents that replicated writes, Time to Live
+// deletions included, carry no type or principalId.
 func (t *table) apply(ws []replWrite) {
 	t.mu.Lock()
 	defer t.mu.Unlock()

@@ -84,9 +84,7 @@ type Record struct {
 	// EventSourceARN is the stream's ARN, as Lambda adds it to the
 	// records it delivers.
 	EventSourceARN string `json:"eventSourceARN"`
-	// UserIdentity is set on the REMOVE records of Time to Live, and on
-	// the records of writes a global table replicated from another region
-	// ({"type":"Service","principalId":"replication.dynamodb.amazonaws.com"}).
+	// UserIdentity is set on the REMOVE records of Time to Live.
 	UserIdentity *Identity `json:"userIdentity,omitempty"`
 }
 
@@ -208,7 +206,6 @@ type streamEvent struct {
 	keys     Item // when neither image is kept
 	size     int64
 	ttl      bool
-	repl     bool // replicated from another region's replica (replica.go)
 }
 
 // newStream starts a stream on table t at now. The caller holds t.mu.
@@ -355,7 +352,7 @@ func (s *stream) changed() <-chan struct{} {
 // append records one change; oldSize and newSize are the items' sizes.
 // The caller holds the table's write lock, so appends are in commit
 // order.
-func (s *stream) append(now time.Time, op OperationType, old, new Item, oldSize, newSize int, ttl, repl bool) {
+func (s *stream) append(now time.Time, op OperationType, old, new Item, oldSize, newSize int, ttl bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.advance(now)
@@ -364,7 +361,7 @@ func (s *stream) append(now time.Time, op OperationType, old, new Item, oldSize,
 		return
 	}
 	s.seq++
-	ev := streamEvent{seq: s.seq, at: now, op: op, ttl: ttl, repl: repl}
+	ev := streamEvent{seq: s.seq, at: now, op: op, ttl: ttl}
 	item := firstItem(new, old)
 	ev.size = int64(s.keysSize(item))
 	// Only the images the view type shows are kept, so that a KEYS_ONLY
@@ -427,10 +424,6 @@ func (s *stream) record(ev *streamEvent) Record {
 	}
 	if ev.ttl {
 		id := ttlIdentity
-		r.UserIdentity = &id
-	}
-	if ev.repl {
-		id := replicationIdentity
 		r.UserIdentity = &id
 	}
 	return r

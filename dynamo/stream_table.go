@@ -41,9 +41,7 @@ func (t *table) publish(old, rec *record, byTTL bool) {
 	}
 	now := t.db.clock.Now()
 	if t.stream != nil {
-		// A write replicated from another region carries the replication
-		// identity (replica.go).
-		t.stream.append(now, op, oldItem, newItem, oldSize, newSize, byTTL, t.replica != nil && t.replica.applying)
+		t.stream.append(now, op, oldItem, newItem, oldSize, newSize, byTTL)
 	}
 	for _, k := range t.kinesis {
 		k.publish(t, now, op, oldItem, newItem, byTTL)
