@@ -19,6 +19,7 @@ type CostReport struct {
 	Lambda     lambda.Bill
 	DynamoDB   *dynamo.Bill
 	APIGateway apigw.Bill
+	WebSocket  apigw.WebSocketBill
 	CloudFront edge.Cost
 	// Total is the sum of the services' totals, in US dollars.
 	Total float64
@@ -30,8 +31,8 @@ func (c *Cloud) Cost(ctx context.Context) (*CostReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &CostReport{Lambda: c.Lambda.Cost(), DynamoDB: db, APIGateway: c.APIs.Cost(), CloudFront: c.Edge.Cost()}
-	r.Total = r.Lambda.Total + r.DynamoDB.Total + r.APIGateway.Total + r.CloudFront.Total
+	r := &CostReport{Lambda: c.Lambda.Cost(), DynamoDB: db, APIGateway: c.APIs.Cost(), WebSocket: c.APIs.WebSocketCost(), CloudFront: c.Edge.Cost()}
+	r.Total = r.Lambda.Total + r.DynamoDB.Total + r.APIGateway.Total + r.WebSocket.Total + r.CloudFront.Total
 	return r, nil
 }
 
@@ -40,7 +41,7 @@ func (r *CostReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Lambda       $%.6f\n", r.Lambda.Total)
 	fmt.Fprintf(&b, "DynamoDB     $%.6f\n", r.DynamoDB.Total)
-	fmt.Fprintf(&b, "API Gateway  $%.6f\n", r.APIGateway.Total)
+	fmt.Fprintf(&b, "API Gateway  $%.6f (WebSocket $%.6f)\n", r.APIGateway.Total+r.WebSocket.Total, r.WebSocket.Total)
 	fmt.Fprintf(&b, "CloudFront   $%.6f\n", r.CloudFront.Total)
 	fmt.Fprintf(&b, "total        $%.6f", r.Total)
 	return b.String()

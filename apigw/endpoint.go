@@ -10,8 +10,8 @@ import (
 //
 //   - by host: a request for {api-id}.execute-api.{region}.amazonaws.com
 //     (or any host whose first label is an API's ID followed by
-//     ".execute-api.") is served by that API's [API.Handler], so the path
-//     starts with the stage name;
+//     ".execute-api.") is served by that API's [API.Handler] or
+//     [WebSocketAPI.Handler], so the path starts with the stage name;
 //   - by path: /restapis/{api-id}/{stage}/_user_request_/{path}, the
 //     layout LocalStack uses, serves {path} in that stage.
 //
@@ -20,6 +20,10 @@ func (s *Service) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a, ok := s.apiForHost(r.Host); ok {
 			a.Handler().ServeHTTP(w, r)
+			return
+		}
+		if ws, ok := s.webSocketAPIForHost(r.Host); ok {
+			ws.Handler().ServeHTTP(w, r)
 			return
 		}
 		if st, rest, ok := s.stageForPath(r.URL.EscapedPath()); ok {
@@ -40,19 +44,39 @@ func (s *Service) IsExecuteAPIRequest(r *http.Request) bool {
 	if _, ok := s.apiForHost(r.Host); ok {
 		return true
 	}
+	if _, ok := s.webSocketAPIForHost(r.Host); ok {
+		return true
+	}
 	_, _, ok := s.stageForPath(r.URL.EscapedPath())
 	return ok
 }
 
 func (s *Service) apiForHost(host string) (*API, bool) {
+	id, ok := executeAPIHost(host)
+	if !ok {
+		return nil, false
+	}
+	return s.API(id)
+}
+
+func (s *Service) webSocketAPIForHost(host string) (*WebSocketAPI, bool) {
+	id, ok := executeAPIHost(host)
+	if !ok {
+		return nil, false
+	}
+	return s.WebSocketAPI(id)
+}
+
+// executeAPIHost returns the API ID of an {api-id}.execute-api.… host.
+func executeAPIHost(host string) (string, bool) {
 	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
 		host = host[:i]
 	}
 	id, rest, ok := strings.Cut(host, ".")
 	if !ok || !strings.HasPrefix(rest, "execute-api.") {
-		return nil, false
+		return "", false
 	}
-	return s.API(id)
+	return id, true
 }
 
 func (s *Service) stageForPath(p string) (*Stage, string, bool) {

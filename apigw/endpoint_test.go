@@ -46,3 +46,16 @@ func TestServiceHandler_ByHostAndByPath(t *testing.T) {
 		}
 	}
 }
+
+func TestServiceHandler_ReachesWebSocketAPIsByHost(t *testing.T) {
+	s, _ := newTestService(t)
+	ws, err := s.CreateWebSocketAPI(WebSocketAPIConfig{Name: "chat"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("GET", "/prod", nil)
+	r.Host = ws.ID() + ".execute-api.us-east-1.amazonaws.com"
+	if !s.IsExecuteAPIRequest(r) {
+		t.Fatal("a WebSocket API's host is not recognised")
+	}
+}
