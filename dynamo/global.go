@@ -150,19 +150,23 @@ func (t *table) addReplica(other *DB, c *CreateReplicationGroupMemberAction) (*R
 		r.store(nil, rec)
 		return true
 	})
+	// Once r joins, the other replicas may deliver writes to it, so the
+	// rest happens under its lock.
+	r.mu.Lock()
+	r.setStream(spec.StreamSpecification, r.created)
 	r.replica = g.join(r)
 	for k, v := range t.replica.versions {
 		r.replica.versions[k] = v
 	}
+	r.mu.Unlock()
 	if err := other.addTable(r); err != nil {
-		g.leave(r)
-		r.replica = nil
+		r.mu.Lock()
+		r.status = TableStatusDeleting
+		r.retire(r.db.clock.Now()) // leaves the group, closes the stream
+		r.mu.Unlock()
 		t.dissolveIfAlone()
 		return nil, err
 	}
-	r.mu.Lock()
-	r.setStream(spec.StreamSpecification, r.created)
-	r.mu.Unlock()
 	return &ReplicaDescription{RegionName: other.opts.Region, ReplicaStatus: ReplicaStatusCreating, ReplicaTableClassSummary: &TableClassSummary{TableClass: spec.TableClass}}, nil
 }
 

@@ -293,3 +293,24 @@ func TestGlobalTable_ConcurrentWritersConverge(t *testing.T) {
 		}
 	}
 }
+
+func TestGlobalTable_ReplicaOverTheTableQuotaChangesNothing(t *testing.T) {
+	c := clock.NewManual(testEpoch)
+	a := NewAccount(AccountOptions{Clock: c, Options: Options{Limits: Limits{MaxTables: 1}}})
+	defer a.Close()
+	east, west := a.Region("us-east-1"), a.Region("eu-west-1")
+	compositeTable(t, east, func(in *CreateTableInput) {
+		in.StreamSpecification = &StreamSpecification{StreamEnabled: true, StreamViewType: StreamViewTypeNewAndOldImages}
+	})
+	compositeTable(t, west, func(in *CreateTableInput) { in.TableName = "other" })
+	ctx := context.Background()
+	_, err := east.UpdateTable(ctx, &UpdateTableInput{TableName: "orders", ReplicaUpdates: []ReplicationGroupUpdate{{Create: &CreateReplicationGroupMemberAction{RegionName: "eu-west-1"}}}})
+	wantCode(t, err, "LimitExceededException", "")
+	put(t, east, Item{"pk": S("k"), "sk": N("1")})
+	c.Advance(time.Minute)
+	d, err := east.DescribeTable(ctx, &DescribeTableInput{TableName: "orders"})
+	mustDo(t, err)
+	if d.Table.Replicas != nil || west.hasTable("orders") {
+		t.Fatalf("a refused replica left %+v", d.Table.Replicas)
+	}
+}
