@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/minicloud/minicloud/examples/internal/cost"
+	"github.com/minicloud/minicloud/examples/internal/edgeauthab"
 	"github.com/minicloud/minicloud/examples/internal/fitcheck"
 	"github.com/minicloud/minicloud/examples/internal/orderworkflow"
 	"github.com/minicloud/minicloud/examples/internal/sessionsttl"
@@ -32,6 +33,7 @@ var stops = []stop{
 	{"Lambda: handlers, throttling, cost", tourLambda},
 	{"Is Lambda a fit? (go run ./examples/fit-check)", fitcheck.Run},
 	{"A to-do API: API Gateway, Lambda, DynamoDB (go run ./examples/todo-api)", todoapi.Run},
+	{"CloudFront in front of the API: a JWT at the edge, an A/B test, the cache (go run ./examples/edge-auth-ab)", edgeauthab.Run},
 	{"Step Functions: a week-long workflow in no time", tourStepFunctions},
 	{"Order fulfilment with a human approval (go run ./examples/order-workflow)", orderworkflow.Run},
 	{"What a day of traffic costs (go run ./examples/cost)", cost.Run},
