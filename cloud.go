@@ -60,8 +60,16 @@ type Cloud struct {
 	Clock clock.Clock
 	// Region and AccountID name the account in ARNs.
 	Region, AccountID string
-	// Dynamo is the account's DynamoDB.
+	// Dynamo is the account's DynamoDB in its Region.
 	Dynamo *dynamo.DB
+	// DynamoAccount holds the account's DynamoDB in every Region (created
+	// on first use with DynamoAccount.Region(name)), on the one clock:
+	// what global tables replicate between. Its Region(Region) is Dynamo.
+	DynamoAccount *dynamo.Account
+	// Objects is the account's object store (the S3 of DynamoDB's exports
+	// and imports), shared by every Region. Create buckets on it with
+	// CreateBucket.
+	Objects *dynamo.MemoryStore
 	// Lambda is the account's Lambda.
 	Lambda *lambda.Service
 	// StepFunctions is the account's Step Functions.
@@ -90,7 +98,10 @@ func New(opts Options) *Cloud {
 		opts.Seed = 1
 	}
 	c := &Cloud{Clock: clock.Or(opts.Clock), Region: opts.Region, AccountID: opts.AccountID}
-	c.Dynamo = dynamo.New(dynamo.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed})
+	c.Objects = dynamo.NewMemoryStore()
+	c.DynamoAccount = dynamo.NewAccount(dynamo.AccountOptions{Clock: c.Clock, AccountID: c.AccountID, Regions: []string{c.Region},
+		Options: dynamo.Options{Seed: opts.Seed, Archive: dynamo.ArchiveOptions{Store: c.Objects}}})
+	c.Dynamo = c.DynamoAccount.Region(c.Region)
 	c.Lambda = lambda.New(lambda.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed, Logger: opts.Logger})
 	c.StepFunctions = stepfn.New(stepfn.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Resolve: c.lambdaResource,
 		DynamoDB: dynamoIntegration(wire.NewHandler(c.Dynamo, wire.Options{}))})
@@ -101,7 +112,8 @@ func New(opts Options) *Cloud {
 	if wireLogger == nil {
 		wireLogger = slog.New(slog.DiscardHandler)
 	}
-	dynamoHandler := wire.NewHandler(c.Dynamo, wire.Options{Region: c.Region, Credentials: opts.Credentials, Logger: wireLogger})
+	// DynamoDB requests go to the Region their signature names.
+	dynamoHandler := wire.NewRegionRouter(c.DynamoAccount, wire.Options{Region: c.Region, Credentials: opts.Credentials, Logger: wireLogger})
 	lambdaHandler := lambdawire.NewHandler(c.Lambda, lambdawire.Options{Seed: opts.Seed, Logger: wireLogger})
 	sfnHandler := sfnwire.NewHandler(c.StepFunctions, sfnwire.Options{Seed: opts.Seed, Logger: wireLogger})
 	c.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -182,7 +194,7 @@ func (c *Cloud) Handler() http.Handler { return c.handler }
 
 // Close stops every service's background work.
 func (c *Cloud) Close() error {
-	return errors.Join(c.Edge.Close(), c.StepFunctions.Close(), c.Lambda.Close(), c.Dynamo.Close())
+	return errors.Join(c.Edge.Close(), c.StepFunctions.Close(), c.Lambda.Close(), c.DynamoAccount.Close())
 }
 
 // TestEpoch is the instant a test account's manual clock starts at.

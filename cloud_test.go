@@ -547,3 +547,41 @@ func TestCloud_EdgeInFrontOfAnAPI(t *testing.T) {
 		t.Error("an unqualified ARN was accepted for Lambda@Edge")
 	}
 }
+
+// A global table between the account's Region and another: conflicting
+// writes converge by last writer wins once replication has run.
+func TestCloud_GlobalTableConverges(t *testing.T) {
+	cloud, clk := minicloud.NewTest(t)
+	ctx := context.Background()
+	if _, err := cloud.Dynamo.CreateTable(ctx, &dynamo.CreateTableInput{
+		TableName:            "carts",
+		AttributeDefinitions: []dynamo.AttributeDefinition{{AttributeName: "id", AttributeType: "S"}},
+		KeySchema:            []dynamo.KeySchemaElement{{AttributeName: "id", KeyType: dynamo.KeyTypeHash}},
+		BillingMode:          dynamo.BillingModePayPerRequest,
+		StreamSpecification:  &dynamo.StreamSpecification{StreamEnabled: true, StreamViewType: dynamo.StreamViewTypeNewAndOldImages},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cloud.Dynamo.UpdateTable(ctx, &dynamo.UpdateTableInput{TableName: "carts",
+		ReplicaUpdates: []dynamo.ReplicationGroupUpdate{{Create: &dynamo.CreateReplicationGroupMemberAction{RegionName: "ap-southeast-2"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	sydney := cloud.DynamoAccount.Region("ap-southeast-2")
+	if _, err := cloud.Dynamo.PutItem(ctx, &dynamo.PutItemInput{TableName: "carts", Item: dynamo.Item{"id": dynamo.S("c1"), "n": dynamo.N("1")}}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(10 * time.Millisecond)
+	if _, err := sydney.PutItem(ctx, &dynamo.PutItemInput{TableName: "carts", Item: dynamo.Item{"id": dynamo.S("c1"), "n": dynamo.N("2")}}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(5 * time.Second)
+	for name, db := range map[string]*dynamo.DB{"us-east-1": cloud.Dynamo, "ap-southeast-2": sydney} {
+		out, err := db.GetItem(ctx, &dynamo.GetItemInput{TableName: "carts", Key: dynamo.Item{"id": dynamo.S("c1")}, ConsistentRead: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Item["n"] != dynamo.N("2") {
+			t.Errorf("%s holds %v, want the later write 2", name, out.Item["n"])
+		}
+	}
+}

@@ -311,7 +311,7 @@ func TestRun_RoutesStepFunctionsTargets(t *testing.T) {
 	if code, out := call("StartSyncExecution", `{"stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:m"}`); code != 200 || !strings.Contains(out, `"output":"7"`) {
 		t.Fatalf("StartSyncExecution: %d %s", code, out)
 	}
-	if code, out := call("ListActivities", `{}`); code != 400 || !strings.Contains(out, "UnknownOperationException") {
+	if code, out := call("ListMapRuns", `{"executionArn":"arn:aws:states:us-east-1:123456789012:execution:m:x"}`); code != 400 || !strings.Contains(out, "UnknownOperationException") {
 		t.Fatalf("an operation Step Functions has and minicloud does not: %d %s", code, out)
 	}
 }
