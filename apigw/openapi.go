@@ -33,6 +33,16 @@ type ImportOptions struct {
 	// the x-amazon-apigateway-integration object; nil makes such a
 	// document an error.
 	OtherIntegration func(routeKey string, integration map[string]any) (Integration, error)
+	// JWKS supplies the JSON Web Key Set (the document an issuer's
+	// jwks_uri serves) of a JWT or Cognito user pool authorizer, given its
+	// issuer: a jwt authorizer's jwtConfiguration.issuer, or
+	// "https://cognito-idp.{region}.amazonaws.com/{userPoolId}" for each of
+	// a cognito_user_pools authorizer's providerARNs (their sets are
+	// merged). It is called once per issuer during the import, and the
+	// keys become the authorizer's [Authorizer].JWKS; minicloud never
+	// fetches keys over the network. It is required when the document has
+	// such an authorizer: without it the import is refused.
+	JWKS func(issuer string) ([]byte, error)
 }
 
 // ImportOpenAPI creates an API from an OpenAPI 3.0 or Swagger 2.0
@@ -61,11 +71,26 @@ type ImportOptions struct {
 //     x-amazon-apigateway-binary-media-types;
 //   - security schemes with x-amazon-apigateway-authtype awsSigv4 as
 //     AWS_IAM authorization;
+//   - security schemes (OpenAPI 3 components.securitySchemes, Swagger 2.0
+//     securityDefinitions) with x-amazon-apigateway-authorizer, each
+//     created as an authorizer named after its scheme: type token or
+//     request (a Lambda function named by authorizerUri, resolved through
+//     ImportOptions.Functions; authorizerResultTtlInSeconds, where 0 turns
+//     caching off; identitySource; identityValidationExpression; for HTTP
+//     APIs authorizerPayloadFormatVersion and enableSimpleResponses),
+//     cognito_user_pools (providerARNs) and jwt (jwtConfiguration issuer
+//     and audience), the last two with keys from ImportOptions.JWKS. A
+//     token or cognito_user_pools authorizer without identitySource reads
+//     the header its apiKey scheme names. Token and cognito_user_pools
+//     are REST's, jwt is HTTP's;
+//   - the security requirements of operations (or, for operations
+//     without one, of the document) as the route's authorization: an
+//     authorizer's scheme makes it CUSTOM, COGNITO_USER_POOLS or JWT with
+//     that authorizer, and a Cognito or JWT requirement's list is the
+//     route's AuthorizationScopes; an empty list ("security: []") leaves
+//     the operation open. A method takes one authorizer or AWS_IAM, plus
+//     an API key on REST APIs;
 //   - for HTTP APIs: x-amazon-apigateway-cors as the API's CORS.
-//
-// Lambda, Cognito and JWT authorizers (x-amazon-apigateway-authorizer)
-// are not imported: a document whose operations need one is refused
-// rather than imported open.
 //
 // Nothing is created unless the whole document imports: every error is a
 // BadRequestException whose message starts "Errors found during import:"
@@ -96,7 +121,19 @@ func (s *Service) ImportOpenAPI(doc []byte, opts ImportOptions) (api *API, err e
 	if err != nil {
 		return nil, err
 	}
+	ids := map[string]string{}
+	for _, pa := range plan.authorizers {
+		id, err := api.CreateAuthorizer(pa.cfg)
+		if err != nil {
+			_ = s.DeleteAPI(api.ID())
+			return nil, importError(pa.where, errMessage(err))
+		}
+		ids[pa.cfg.Name] = id
+	}
 	for _, r := range plan.routes {
+		if r.route.AuthorizerID != "" {
+			r.route.AuthorizerID = ids[r.route.AuthorizerID]
+		}
 		if err := api.Route(r.key, r.route); err != nil {
 			_ = s.DeleteAPI(api.ID())
 			return nil, importError(r.where, err.Error())
@@ -209,14 +246,16 @@ func normalizeYAML(v any, depth int) (any, error) {
 
 // importer reads one document.
 type importer struct {
-	opts    ImportOptions
-	root    obj
-	swagger bool // Swagger 2.0 rather than OpenAPI 3.x
+	opts      ImportOptions
+	root      obj
+	swagger   bool              // Swagger 2.0 rather than OpenAPI 3.x
+	authTypes map[string]string // authorizer type by security scheme name
 }
 
 type importPlan struct {
-	cfg    APIConfig
-	routes []plannedRoute
+	cfg         APIConfig
+	authorizers []plannedAuthorizer
+	routes      []plannedRoute
 }
 
 type plannedRoute struct {
@@ -271,6 +310,9 @@ func (im *importer) plan() (*importPlan, error) {
 	}
 	validators, err := im.validators()
 	if err != nil {
+		return nil, err
+	}
+	if p.authorizers, err = im.authorizers(); err != nil {
 		return nil, err
 	}
 	defaultValidator := ""
@@ -410,13 +452,16 @@ func (im *importer) operation(where, key string, op obj, shared []any, validator
 }
 
 // security reads the operation's (or the document's) security
-// requirement: an API key, IAM, or an authorizer (refused).
+// requirements: an API key, IAM, or an authorizer.
 func (im *importer) security(where string, op obj, r *Route) error {
 	reqs, ok := op["security"]
 	if !ok {
 		reqs = im.root["security"]
 	}
-	list, _ := reqs.([]any)
+	list, isList := reqs.([]any)
+	if reqs != nil && !isList {
+		return importError(where+".security", "security must be a list of security requirements")
+	}
 	schemes := im.securitySchemes()
 	for _, req := range list {
 		m, ok := req.(obj)
@@ -430,9 +475,13 @@ func (im *importer) security(where string, op obj, r *Route) error {
 			}
 			switch {
 			case scheme["x-amazon-apigateway-authorizer"] != nil:
-				return importError(where+".security", fmt.Sprintf("security scheme %q is an x-amazon-apigateway-authorizer, which this importer does not create yet; create the authorizer and route in Go", name))
+				if err := im.useAuthorizer(where+".security", name, m[name], r); err != nil {
+					return err
+				}
 			case strings.EqualFold(str(scheme["x-amazon-apigateway-authtype"]), "awsSigv4"):
-				r.AuthorizationType = AuthIAM
+				if err := im.setAuth(where+".security", AuthIAM, "", r); err != nil {
+					return err
+				}
 			case str(scheme["type"]) == "apiKey" && strings.EqualFold(str(scheme["in"]), "header") && strings.EqualFold(str(scheme["name"]), "x-api-key"):
 				r.APIKeyRequired = true
 			default:

@@ -3,6 +3,7 @@ package apigw
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"sort"
 	"strconv"
@@ -16,22 +17,31 @@ import (
 // integrations (aws_proxy with the function's ARN, http_proxy, mock),
 // parameters, request bodies (each model with its definitions moved to
 // components.schemas), request validators, API key and IAM security, the
-// API key source, binary media types and (HTTP APIs) CORS. An empty stage
-// name exports the API's working copy instead.
+// authorizers (security schemes named after them, with
+// x-amazon-apigateway-authorizer and, on REST APIs,
+// x-amazon-apigateway-authtype custom or cognito_user_pools) and each
+// route's requirement of its authorizer with its scopes, the API key
+// source, binary media types and (HTTP APIs) CORS. An empty stage name
+// exports the API's working copy instead.
 //
 // A Lambda integration's function is named by its Name() method (a
 // *lambda.Function has one): an ARN is written as it is, a bare name as
 // arn:aws:lambda:{region}:{account}:function:{name}. Integrations that
 // live only in Go — an [IntegrationFunc], an [HTTPProxy] to an
 // in-process Handler, a function without a name — are exported without
-// x-amazon-apigateway-integration, and routes with Lambda, Cognito or
-// JWT authorizers without their security requirement. [Service.ImportOpenAPI]
-// reads the document back.
+// x-amazon-apigateway-integration. A Lambda authorizer's function is
+// named the same way; one without a name is written without
+// authorizerUri, so that an import refuses it rather than opening its
+// routes. Keys (JWKS, JWKSFunc) are not written: on import,
+// ImportOptions.JWKS supplies them. A Cognito authorizer's Issuer and
+// Audience have no place in the extension and are left out.
+// [Service.ImportOpenAPI] reads the document back.
 //
 // NotFoundException if the stage does not exist.
 func (a *API) ExportOpenAPI(stage string) ([]byte, error) {
 	var cfg APIConfig
 	var routes []*route
+	var authorizers map[string]*authorizer
 	version := ""
 	if stage == "" {
 		a.mu.Lock()
@@ -39,6 +49,7 @@ func (a *API) ExportOpenAPI(stage string) ([]byte, error) {
 		for _, r := range a.routes {
 			routes = append(routes, r)
 		}
+		authorizers = maps.Clone(a.authorizers)
 		a.mu.Unlock()
 		version = a.created.UTC().Format(time.RFC3339)
 	} else {
@@ -51,10 +62,12 @@ func (a *API) ExportOpenAPI(stage string) ([]byte, error) {
 		st.mu.Unlock()
 		cfg = dep.cfg
 		routes = dep.router.routes()
+		authorizers = dep.authorizers
 		version = dep.CreatedDate.UTC().Format(time.RFC3339)
 	}
 	sort.Slice(routes, func(i, j int) bool { return routes[i].key.String() < routes[j].key.String() })
-	ex := &exporter{api: a, schemas: obj{}, validators: obj{}}
+	ex := &exporter{api: a, schemas: obj{}, validators: obj{}, authorizers: authorizers}
+	ex.apiKeyName, ex.sigv4Name = ex.schemeName("api_key"), ex.schemeName("sigv4")
 	doc := obj{
 		"openapi": "3.0.1",
 		"info":    obj{"title": cfg.Name, "version": version},
@@ -91,12 +104,12 @@ func (a *API) ExportOpenAPI(stage string) ([]byte, error) {
 	if len(ex.schemas) > 0 {
 		components["schemas"] = ex.schemas
 	}
-	schemes := obj{}
+	schemes := ex.authSchemes(cfg.Kind)
 	if ex.apiKey {
-		schemes["api_key"] = obj{"type": "apiKey", "name": "x-api-key", "in": "header"}
+		schemes[ex.apiKeyName] = obj{"type": "apiKey", "name": "x-api-key", "in": "header"}
 	}
 	if ex.sigv4 {
-		schemes["sigv4"] = obj{"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"}
+		schemes[ex.sigv4Name] = obj{"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"}
 	}
 	if len(schemes) > 0 {
 		components["securitySchemes"] = schemes
@@ -158,11 +171,14 @@ func (rt *router) routes() []*route {
 
 // exporter collects what the document's components need.
 type exporter struct {
-	api        *API
-	schemas    obj // components.schemas
-	validators obj // x-amazon-apigateway-request-validators
-	apiKey     bool
-	sigv4      bool
+	api         *API
+	schemas     obj                    // components.schemas
+	validators  obj                    // x-amazon-apigateway-request-validators
+	authorizers map[string]*authorizer // by ID
+	apiKey      bool                   // the API key scheme is used
+	sigv4       bool                   // the SigV4 scheme is used
+	apiKeyName  string                 // the API key scheme's name
+	sigv4Name   string                 // the SigV4 scheme's name
 }
 
 // operation writes one route.
@@ -209,16 +225,8 @@ func (ex *exporter) operation(r *route, kind Kind) (obj, error) {
 	if v := cfg.RequestValidator; v != nil {
 		op["x-amazon-apigateway-request-validator"] = ex.validator(*v)
 	}
-	switch {
-	case cfg.APIKeyRequired && cfg.AuthorizationType == AuthIAM:
-		ex.apiKey, ex.sigv4 = true, true
-		op["security"] = []any{obj{"api_key": []any{}, "sigv4": []any{}}}
-	case cfg.APIKeyRequired:
-		ex.apiKey = true
-		op["security"] = []any{obj{"api_key": []any{}}}
-	case cfg.AuthorizationType == AuthIAM:
-		ex.sigv4 = true
-		op["security"] = []any{obj{"sigv4": []any{}}}
+	if sec := ex.security(cfg); sec != nil {
+		op["security"] = sec
 	}
 	if in := ex.integration(cfg, kind); in != nil {
 		op["x-amazon-apigateway-integration"] = in
@@ -233,19 +241,11 @@ func (ex *exporter) integration(cfg Route, kind Kind) obj {
 	var out obj
 	switch in := cfg.Integration.(type) {
 	case LambdaProxy:
-		named, ok := in.Function.(interface{ Name() string })
-		if !ok || named.Name() == "" {
+		arn := ex.functionARN(in.Function)
+		if arn == "" {
 			return nil
 		}
-		arn := named.Name()
-		if !strings.HasPrefix(arn, "arn:") {
-			arn = "arn:aws:lambda:" + ex.api.s.region + ":" + ex.api.s.accountID + ":function:" + arn
-		}
-		out = obj{
-			"type":       "aws_proxy",
-			"httpMethod": "POST",
-			"uri":        "arn:aws:apigateway:" + ex.api.s.region + ":lambda:path/2015-03-31/functions/" + arn + "/invocations",
-		}
+		out = obj{"type": "aws_proxy", "httpMethod": "POST", "uri": ex.lambdaURI(arn)}
 		switch {
 		case in.PayloadFormatVersion != "":
 			out["payloadFormatVersion"] = in.PayloadFormatVersion

@@ -29,15 +29,9 @@ func (im *importer) integration(routeKey string, ext obj) (Integration, time.Dur
 		if err != nil {
 			return nil, 0, err
 		}
-		if im.opts.Functions == nil {
-			return nil, 0, fmt.Errorf("an aws_proxy integration needs ImportOptions.Functions to resolve %s", arn)
-		}
-		fn, err := im.opts.Functions(arn)
+		fn, err := im.function(arn)
 		if err != nil {
-			return nil, 0, fmt.Errorf("function %s: %v", arn, err)
-		}
-		if fn == nil {
-			return nil, 0, fmt.Errorf("function %s: ImportOptions.Functions returned no function", arn)
+			return nil, 0, err
 		}
 		p := LambdaProxy{Function: fn}
 		if v, ok := ext["payloadFormatVersion"]; ok {
