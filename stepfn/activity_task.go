@@ -31,12 +31,14 @@ type ActivitySucceededEventDetails struct {
 
 // activityTask runs a Task state whose Resource is an activity: it queues
 // the effective input with a fresh task token for a worker's
-// GetActivityTask (ActivityScheduled), records the worker taking it
-// (ActivityStarted), and waits, under the Task's TimeoutSeconds and
-// HeartbeatSeconds, for SendTaskSuccess (ActivitySucceeded) or
-// SendTaskFailure (ActivityFailed); a timeout is ActivityTimedOut. An
-// activity that does not exist fails the Task at once with
-// ActivityScheduleFailed and the error ActivityDoesNotExist.
+// GetActivityTask (ActivityScheduled), waits for a worker to take it
+// (ActivityStarted), and then waits, under the Task's TimeoutSeconds and
+// HeartbeatSeconds, which count from ActivityStarted as AWS documents,
+// for SendTaskSuccess (ActivitySucceeded) or SendTaskFailure
+// (ActivityFailed); a timeout is ActivityTimedOut. Until a worker takes
+// the task only the execution's own timeout applies. An activity that
+// does not exist fails the Task at once with ActivityScheduleFailed and
+// the error ActivityDoesNotExist.
 func (e *execution) activityTask(ctx context.Context, sr *stateRun, params any, th *thread, timeout, heartbeat time.Duration) (any, *stateError) {
 	st := sr.st
 	input := encodeJSON(params)
@@ -45,35 +47,22 @@ func (e *execution) activityTask(ctx context.Context, sr *stateRun, params any, 
 		TimeoutInSeconds: int64(timeout / time.Second), HeartbeatInSeconds: int64(heartbeat / time.Second)}})
 	token := e.svc.newTaskToken(e.arn)
 	w := e.svc.waitFor(token)
+	defer e.svc.release(w)
 	t := &activityTask{token: token, input: input, taken: make(chan string, 1)}
 	if !e.svc.schedule(st.resource, t) {
-		e.svc.release(w)
 		serr := &stateError{name: ErrActivityDoesNotExist.Code, cause: "Activity Does Not Exist: '" + st.resource + "'"}
 		e.emit(th, HistoryEvent{Type: "ActivityScheduleFailed", ActivityScheduleFailedEventDetails: &FailureEventDetails{Error: serr.name, Cause: serr.cause}})
 		return nil, serr
 	}
-	started := &submitGuard{emit: func(worker string) {
-		e.emit(th, HistoryEvent{Type: "ActivityStarted", ActivityStartedEventDetails: &ActivityStartedEventDetails{WorkerName: worker}})
-	}}
+	defer e.svc.unschedule(st.resource, t)
+	worker, serr := e.awaitWorker(ctx, t)
+	if serr != nil {
+		return nil, serr
+	}
+	e.emit(th, HistoryEvent{Type: "ActivityStarted", ActivityStartedEventDetails: &ActivityStartedEventDetails{WorkerName: worker}})
 	res := ResourceFunc(func(ctx context.Context, _ []byte) ([]byte, error) {
-		b, _ := ctx.Value(heartbeatKey{}).(*taskBeat)
-		if b != nil {
+		if b, ok := ctx.Value(heartbeatKey{}).(*taskBeat); ok {
 			w.beat.Store(b)
-		}
-		// The worker's SendTask* calls can only follow its taking the
-		// task, so waiting for the take first loses nothing.
-		select {
-		case worker := <-t.taken:
-			started.submitted([]byte(worker))
-			if b != nil {
-				// Taking the task counts as the first heartbeat.
-				select {
-				case b.ch <- struct{}{}:
-				default:
-				}
-			}
-		case <-ctx.Done():
-			return nil, ctx.Err()
 		}
 		select {
 		case <-w.done:
@@ -88,9 +77,6 @@ func (e *execution) activityTask(ctx context.Context, sr *stateRun, params any, 
 		}
 	})
 	out, serr := e.invoke(ctx, res, nil, timeout, heartbeat)
-	started.end()
-	e.svc.unschedule(st.resource, t)
-	e.svc.release(w)
 	fail := func(typ string, serr *stateError) *stateError {
 		d := &FailureEventDetails{Error: serr.name, Cause: serr.cause}
 		ev := HistoryEvent{Type: "Activity" + typ}
@@ -120,4 +106,25 @@ func (e *execution) activityTask(ctx context.Context, sr *stateRun, params any, 
 	}
 	e.emit(th, HistoryEvent{Type: "ActivitySucceeded", ActivitySucceededEventDetails: &ActivitySucceededEventDetails{Output: encodeJSON(result), OutputDetails: notTruncated}})
 	return result, nil
+}
+
+// awaitWorker waits for a worker to take the task, for as long as the
+// execution runs: a timer is set only when the execution has a
+// TimeoutSeconds, so that its deadline ends the wait.
+func (e *execution) awaitWorker(ctx context.Context, t *activityTask) (string, *stateError) {
+	var deadline <-chan time.Time
+	if e.def.timeoutSeconds > 0 || e.express {
+		timer := e.svc.clock.NewTimer(max(e.deadline.Sub(e.svc.clock.Now()), 0))
+		defer timer.Stop()
+		deadline = timer.C()
+	}
+	select {
+	case worker := <-t.taken:
+		return worker, nil
+	case <-deadline:
+		e.cancel(timeoutCause{})
+		return "", errAborted
+	case <-ctx.Done():
+		return "", errAborted
+	}
 }

@@ -227,13 +227,6 @@ func TestActivity_FailuresRetriesAndTimeouts(t *testing.T) {
 			events: []string{"ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivityFailed", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded", "TaskStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"},
 		},
 		{
-			name:   "NoWorkerTimesOut",
-			extra:  `,"TimeoutSeconds":300,"Next":"Done"`,
-			worker: func(*testing.T, *Service, string) {},
-			status: StatusFailed, error: ErrorTimeout,
-			events: []string{"ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityTimedOut", "ExecutionFailed"},
-		},
-		{
 			name:  "SilentWorkerMissesItsHeartbeat",
 			extra: `,"HeartbeatSeconds":10,"Next":"Done"`,
 			worker: func(t *testing.T, s *Service, arn string) {
@@ -264,6 +257,52 @@ func TestActivity_FailuresRetriesAndTimeouts(t *testing.T) {
 			})
 		})
 	}
+}
+
+func TestActivity_TimeoutsCountFromActivityStarted(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		s := newTestService(t, Options{})
+		arn := mustActivity(t, s, "resize")
+		sm := mustCreate(t, s, "m", activityDef(arn, `,"TimeoutSeconds":30,"HeartbeatSeconds":20`), "")
+		ex := mustStart(t, s, sm, "run", `{}`)
+		// No worker for ten minutes: the Task is still waiting, as on
+		// AWS, where TimeoutSeconds and HeartbeatSeconds start when a
+		// worker takes the task.
+		time.Sleep(10 * time.Minute)
+		task := poll(t, s, arn)
+		time.Sleep(15 * time.Second)
+		if _, err := s.SendTaskSuccess(ctx, &SendTaskSuccessInput{TaskToken: task.TaskToken, Output: `"done"`}); err != nil {
+			t.Fatal(err)
+		}
+		d, _ := s.WaitExecution(ctx, ex)
+		if d.Status != StatusSucceeded || d.StopDate.Sub(d.StartDate) != 10*time.Minute+15*time.Second {
+			t.Fatalf("execution %+v", d)
+		}
+	})
+}
+
+func TestActivity_NoWorkerWaitsUntilTheExecutionTimesOut(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newTestService(t, Options{})
+		arn := mustActivity(t, s, "resize")
+		def := `{"TimeoutSeconds":300,"StartAt":"Work","States":{"Work":{"Type":"Task","Resource":"` + arn + `","TimeoutSeconds":10,"End":true}}}`
+		sm := mustCreate(t, s, "m", def, "")
+		ex := mustStart(t, s, sm, "run", `{}`)
+		d, _ := s.WaitExecution(context.Background(), ex)
+		if d.Status != StatusTimedOut || d.StopDate.Sub(d.StartDate) != 300*time.Second {
+			t.Fatalf("execution %+v", d)
+		}
+		want := []string{"ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ExecutionTimedOut"}
+		if got := eventTypes(t, s, ex); !slices.Equal(got, want) {
+			t.Fatalf("events %v", got)
+		}
+		// The timed-out execution's task is no longer handed out.
+		out, err := s.GetActivityTask(context.Background(), &GetActivityTaskInput{ActivityArn: arn})
+		if err != nil || out.TaskToken != "" {
+			t.Fatalf("GetActivityTask = %+v, %v", out, err)
+		}
+	})
 }
 
 func poll(t *testing.T, s *Service, arn string) *GetActivityTaskOutput {

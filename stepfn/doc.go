@@ -208,10 +208,10 @@
 // (ActivityStarted names its workerName), and answers it with
 // SendTaskSuccess (ActivitySucceeded), SendTaskFailure (ActivityFailed)
 // and SendTaskHeartbeat, as for a callback. HeartbeatSeconds and
-// TimeoutSeconds count from scheduling, taking the task counts as a
-// heartbeat, and either running out is ActivityTimedOut; a retry queues a
-// new task with a new token, and a Task that ends takes back a task no
-// worker took. More than Limits.MaxActivityPollers concurrent polls on
+// TimeoutSeconds count from ActivityStarted, as AWS documents (until a
+// worker takes the task only the execution's own timeout applies), and
+// either running out is ActivityTimedOut; a retry queues a new task with
+// a new token, and a Task that ends takes back a task no worker took. More than Limits.MaxActivityPollers concurrent polls on
 // one activity fail with ActivityWorkerLimitExceeded; a Task naming an
 // activity that does not exist fails with ActivityScheduleFailed and the
 // error ActivityDoesNotExist. Express state machines reject activities.
