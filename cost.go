@@ -15,6 +15,10 @@ import (
 // for what ran so far, each priced by its own meter with AWS's public
 // prices and free tier (see each service's Prices or Bill for the source
 // of the numbers). Step Functions has no meter yet and is not in it.
+//
+// A Lambda@Edge function associated with [Cloud.EdgeLambda] runs through
+// the account's Lambda, so its invocations are in both the Lambda and the
+// CloudFront lines; on AWS they are billed once, at Lambda@Edge's prices.
 type CostReport struct {
 	Lambda     lambda.Bill
 	DynamoDB   *dynamo.Bill
@@ -41,7 +45,11 @@ func (r *CostReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Lambda       $%.6f\n", r.Lambda.Total)
 	fmt.Fprintf(&b, "DynamoDB     $%.6f\n", r.DynamoDB.Total)
-	fmt.Fprintf(&b, "API Gateway  $%.6f (WebSocket $%.6f)\n", r.APIGateway.Total+r.WebSocket.Total, r.WebSocket.Total)
+	if r.WebSocket.Total > 0 {
+		fmt.Fprintf(&b, "API Gateway  $%.6f (WebSocket $%.6f)\n", r.APIGateway.Total+r.WebSocket.Total, r.WebSocket.Total)
+	} else {
+		fmt.Fprintf(&b, "API Gateway  $%.6f\n", r.APIGateway.Total)
+	}
 	fmt.Fprintf(&b, "CloudFront   $%.6f\n", r.CloudFront.Total)
 	fmt.Fprintf(&b, "total        $%.6f", r.Total)
 	return b.String()
