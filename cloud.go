@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -104,7 +105,15 @@ func New(opts Options) *Cloud {
 	c.Dynamo = c.DynamoAccount.Region(c.Region)
 	c.Lambda = lambda.New(lambda.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed, Logger: opts.Logger})
 	c.StepFunctions = stepfn.New(stepfn.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Resolve: c.lambdaResource,
-		DynamoDB: dynamoIntegration(wire.NewHandler(c.Dynamo, wire.Options{}))})
+		DynamoDB: dynamoIntegration(wire.NewHandler(c.Dynamo, wire.Options{})),
+		// arn:aws:states:::apigateway:invoke reaches the account's APIs
+		// by their execute-api endpoint.
+		APIGateway: func(endpoint string) (http.Handler, bool) {
+			if !c.APIs.IsExecuteAPIRequest(&http.Request{Host: endpoint, URL: &url.URL{Path: "/"}}) {
+				return nil, false
+			}
+			return c.APIs.Handler(), true
+		}})
 	c.APIs = apigw.New(apigw.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed, Logger: opts.Logger})
 	apisHandler := c.APIs.Handler()
 	c.Edge = edge.New(edge.Options{Clock: c.Clock, ComputeClock: opts.ComputeClock, AccountID: c.AccountID, Seed: opts.Seed})

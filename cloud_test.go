@@ -585,3 +585,31 @@ func TestCloud_GlobalTableConverges(t *testing.T) {
 		}
 	}
 }
+
+// A Step Functions Task calls one of the account's APIs through
+// arn:aws:states:::apigateway:invoke.
+func TestCloud_StepFunctionsInvokesAnAPI(t *testing.T) {
+	cloud, _ := minicloud.NewTest(t)
+	ctx := context.Background()
+	api, _ := cloud.APIs.CreateAPI(apigw.APIConfig{Name: "orders", Kind: apigw.REST})
+	_ = api.Route("POST /orders", apigw.Route{Integration: apigw.IntegrationFunc(func(ctx context.Context, req *apigw.Request) (*apigw.Response, error) {
+		return &apigw.Response{StatusCode: 201, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"id":"o-1","got":` + string(req.Body) + `}`)}, nil
+	})})
+	if _, err := api.Deploy("prod"); err != nil {
+		t.Fatal(err)
+	}
+	def := `{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::apigateway:invoke",
+		"Parameters":{"ApiEndpoint":"` + api.Endpoint() + `","Method":"POST","Stage":"prod","Path":"/orders","RequestBody":{"qty":2}},
+		"ResultSelector":{"status.$":"$.StatusCode","id.$":"$.ResponseBody.id","qty.$":"$.ResponseBody.got.qty"},"End":true}}}`
+	sm, err := cloud.StepFunctions.CreateStateMachine(ctx, &stepfn.CreateStateMachineInput{Name: "call", Definition: def, Type: stepfn.TypeExpress, RoleArn: "arn:aws:iam::123456789012:role/flow"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cloud.StepFunctions.StartSyncExecution(ctx, &stepfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != "SUCCEEDED" || out.Output != `{"id":"o-1","qty":2,"status":201}` {
+		t.Errorf("%s %s %s %s", out.Status, out.Output, out.Error, out.Cause)
+	}
+}
