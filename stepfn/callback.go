@@ -272,10 +272,7 @@ func (s *Service) SendTaskHeartbeat(ctx context.Context, in *SendTaskHeartbeatIn
 		return nil, taskGone()
 	}
 	if b := w.beat.Load(); b != nil {
-		select {
-		case b.ch <- struct{}{}:
-		default:
-		}
+		b.send()
 	}
 	return &SendTaskHeartbeatOutput{}, nil
 }

@@ -3,7 +3,9 @@ package stepfn
 import (
 	"context"
 	"errors"
+	"github.com/minicloud/minicloud/clock"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/minicloud/minicloud/internal/awserr"
@@ -22,8 +24,29 @@ type heartbeatKey struct{}
 
 // taskBeat is the heartbeat line of one running Task.
 type taskBeat struct {
-	ch  chan struct{}
-	ctx context.Context
+	ch    chan struct{}
+	ctx   context.Context
+	clock clock.Clock
+	last  atomic.Int64 // when the last heartbeat was sent, in Unix nanoseconds
+}
+
+// send records a heartbeat at the time it is sent, so that the Task's
+// heartbeat deadline moves from that instant however late the Task's
+// loop gets to it, and wakes the loop.
+func (b *taskBeat) send() {
+	b.last.Store(b.clock.Now().UnixNano())
+	select {
+	case b.ch <- struct{}{}:
+	default:
+	}
+}
+
+// lastBeat returns when the last heartbeat was sent (zero if none).
+func (b *taskBeat) lastBeat() time.Time {
+	if n := b.last.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
 }
 
 // SendTaskHeartbeat reports that the Task whose resource received ctx is
@@ -39,10 +62,7 @@ func SendTaskHeartbeat(ctx context.Context) error {
 	if b.ctx.Err() != nil {
 		return ErrTaskTimedOut.New("Task Timed Out: the Task has ended")
 	}
-	select {
-	case b.ch <- struct{}{}:
-	default:
-	}
+	b.send()
 	return nil
 }
 
@@ -245,7 +265,7 @@ func (e *execution) invoke(ctx context.Context, res Resource, input []byte, time
 		timeout = defaultTaskTimeout
 	}
 	taskCtx, cancel := context.WithCancel(ctx)
-	beat := &taskBeat{ch: make(chan struct{}, 1), ctx: taskCtx}
+	beat := &taskBeat{ch: make(chan struct{}, 1), ctx: taskCtx, clock: e.svc.clock}
 	taskCtx = context.WithValue(taskCtx, heartbeatKey{}, beat)
 	done := make(chan taskResult, 1)
 	e.svc.wg.Add(1)
@@ -291,12 +311,20 @@ func (e *execution) invoke(ctx context.Context, res Resource, input []byte, time
 		case <-beat.ch:
 			t.Stop()
 			if heartbeat > 0 {
-				beatAt = e.svc.clock.Now().Add(heartbeat)
+				beatAt = beat.lastBeat().Add(heartbeat)
 			}
 		case <-t.C():
 			if deadline {
 				e.cancel(timeoutCause{})
 				return nil, errAborted
+			}
+			if what == ErrorHeartbeatTimeout {
+				// A heartbeat sent before the deadline counts even if this
+				// loop has not seen it yet.
+				if last := beat.lastBeat(); !last.After(beatAt) && last.Add(heartbeat).After(beatAt) {
+					beatAt = last.Add(heartbeat)
+					continue
+				}
 			}
 			return nil, &stateError{name: what}
 		case <-ctx.Done():
