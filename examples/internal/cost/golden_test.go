@@ -1,36 +1,11 @@
 package cost
 
 import (
-	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/minicloud/minicloud/examples/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/cost.golden")
-
 // TestRun_MatchesGolden runs the cost example and compares its narration
-// with testdata/cost.golden, so that the example stays deterministic and
-// what it says stays true. Regenerate with go test -update.
-func TestRun_MatchesGolden(t *testing.T) {
-	var out bytes.Buffer
-	if err := Run(&out); err != nil {
-		t.Fatal(err)
-	}
-	golden := filepath.Join("testdata", "cost.golden")
-	if *update {
-		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), out.String()); diff != "" {
-		t.Errorf("cost output differs from %s (-want +got):\n%s", golden, diff)
-	}
-}
+// with testdata/cost.golden (go test -update rewrites it).
+func TestRun_MatchesGolden(t *testing.T) { golden.Check(t, "cost", Run) }

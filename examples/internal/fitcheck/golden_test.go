@@ -1,36 +1,11 @@
 package fitcheck
 
 import (
-	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/minicloud/minicloud/examples/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/fit-check.golden")
-
 // TestRun_MatchesGolden runs the fit-check example and compares its narration
-// with testdata/fit-check.golden, so that the example stays deterministic and
-// what it says stays true. Regenerate with go test -update.
-func TestRun_MatchesGolden(t *testing.T) {
-	var out bytes.Buffer
-	if err := Run(&out); err != nil {
-		t.Fatal(err)
-	}
-	golden := filepath.Join("testdata", "fit-check.golden")
-	if *update {
-		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), out.String()); diff != "" {
-		t.Errorf("fit-check output differs from %s (-want +got):\n%s", golden, diff)
-	}
-}
+// with testdata/fit-check.golden (go test -update rewrites it).
+func TestRun_MatchesGolden(t *testing.T) { golden.Check(t, "fit-check", Run) }

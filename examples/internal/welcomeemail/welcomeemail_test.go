@@ -1,43 +1,19 @@
 package welcomeemail
 
 import (
-	"bytes"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/minicloud/minicloud/examples/internal/golden"
 	"github.com/minicloud/minicloud/lambda"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/welcome-email.golden")
-
 // TestRun_MatchesGolden runs the welcome-email example and compares its
-// narration with testdata/welcome-email.golden, so that the example stays
-// deterministic and what it says stays true. Regenerate with go test
-// -update.
-func TestRun_MatchesGolden(t *testing.T) {
-	var out bytes.Buffer
-	if err := Run(&out); err != nil {
-		t.Fatal(err)
-	}
-	golden := filepath.Join("testdata", "welcome-email.golden")
-	if *update {
-		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), out.String()); diff != "" {
-		t.Errorf("welcome-email output differs from %s (-want +got):\n%s", golden, diff)
-	}
-}
+// narration with testdata/welcome-email.golden (go test -update rewrites
+// it).
+func TestRun_MatchesGolden(t *testing.T) { golden.Check(t, "welcome-email", Run) }
 
 // TestRun_BisectsToThePoisonedRecordAndWelcomesTheRestOnce checks the
 // stream semantics the narration claims, independently of its wording.
