@@ -562,6 +562,26 @@ func (e *export) manifestSummary(root string, end time.Time, count, size int64) 
 	return b.String()
 }
 
+// archivePage reads the page size (1 to 25, default 25) and the
+// NextToken of ListExports and ListImports: the index to start at.
+func archivePage(field string, size int, token string) (start, limit int, err error) {
+	limit = size
+	if limit == 0 {
+		limit = 25
+	}
+	if limit < 1 || limit > 25 {
+		return 0, 0, ErrValidation.Newf("1 validation error detected: Value '%d' at '%s' failed to satisfy constraint: Member must have value less than or equal to 25", size, field)
+	}
+	if token != "" {
+		n, err := strconv.Atoi(token)
+		if err != nil || n < 0 {
+			return 0, 0, ErrValidation.New("Invalid NextToken")
+		}
+		start = n
+	}
+	return start, limit, nil
+}
+
 func jsonOrNull(s string) string {
 	if s == "" {
 		return "null"
@@ -596,20 +616,9 @@ func (db *DB) ListExports(ctx context.Context, in *ListExportsInput) (*ListExpor
 	if in == nil {
 		in = &ListExportsInput{}
 	}
-	limit := in.MaxResults
-	if limit == 0 {
-		limit = 25
-	}
-	if limit < 1 || limit > 25 {
-		return nil, ErrValidation.Newf("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 25", in.MaxResults)
-	}
-	start := 0
-	if in.NextToken != "" {
-		n, err := strconv.Atoi(in.NextToken)
-		if err != nil || n < 0 {
-			return nil, ErrValidation.New("Invalid NextToken")
-		}
-		start = n
+	start, limit, err := archivePage("maxResults", in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, err
 	}
 	db.archive.mu.Lock()
 	defer db.archive.mu.Unlock()

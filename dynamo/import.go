@@ -522,20 +522,9 @@ func (db *DB) ListImports(ctx context.Context, in *ListImportsInput) (*ListImpor
 	if in == nil {
 		in = &ListImportsInput{}
 	}
-	limit := in.PageSize
-	if limit == 0 {
-		limit = 25
-	}
-	if limit < 1 || limit > 25 {
-		return nil, ErrValidation.Newf("1 validation error detected: Value '%d' at 'pageSize' failed to satisfy constraint: Member must have value less than or equal to 25", in.PageSize)
-	}
-	start := 0
-	if in.NextToken != "" {
-		n, err := strconv.Atoi(in.NextToken)
-		if err != nil || n < 0 {
-			return nil, ErrValidation.New("Invalid NextToken")
-		}
-		start = n
+	start, limit, err := archivePage("pageSize", in.PageSize, in.NextToken)
+	if err != nil {
+		return nil, err
 	}
 	db.archive.mu.Lock()
 	defer db.archive.mu.Unlock()
