@@ -92,6 +92,7 @@ func Run(w io.Writer) error {
 	fmt.Fprintln(w, "Prepare runs ReserveStock and ChargeCard in parallel (the card gateway times out twice,")
 	fmt.Fprintln(w, "retried after 2 s and 4 s), then Approve waits for a person to answer by task token.")
 
+	var last string // the last execution's ARN
 	for _, order := range []struct {
 		name    string
 		approve bool
@@ -152,6 +153,15 @@ func Run(w io.Writer) error {
 		} else {
 			fmt.Fprintf(w, "  error: %s (%s)\n", d.Error, d.Cause)
 		}
+		last = run.ExecutionArn
 	}
+	// The refused order's path drawn on the machine (Mermaid: paste it
+	// into any Mermaid renderer): visited states filled, the retries of
+	// ChargeCard counted, the compensation taken.
+	drawing, err := sfn.DrawExecution(ctx, last, stepfn.DrawMermaid)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nThe machine and %s's path, as Mermaid (sfn.DrawExecution; DrawDOT gives Graphviz):\n\n%s\n", last[strings.LastIndexByte(last, ':')+1:], strings.TrimRight(drawing, "\n"))
 	return nil
 }
