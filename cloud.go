@@ -83,6 +83,9 @@ type Cloud struct {
 	// front of any origin, an API stage included), CloudFront Functions
 	// and Lambda@Edge (see [Cloud.EdgeLambda]).
 	Edge *edge.Service
+	// Faults holds the account's fault injection rules: add one to make a
+	// service fail on purpose (see [Fault]).
+	Faults *Faults
 
 	handler http.Handler
 }
@@ -99,9 +102,10 @@ func New(opts Options) *Cloud {
 		opts.Seed = 1
 	}
 	c := &Cloud{Clock: clock.Or(opts.Clock), Region: opts.Region, AccountID: opts.AccountID}
+	c.Faults = newFaults(c.Clock, opts.Seed, opts.Logger)
 	c.Objects = dynamo.NewMemoryStore()
 	c.DynamoAccount = dynamo.NewAccount(dynamo.AccountOptions{Clock: c.Clock, AccountID: c.AccountID, Regions: []string{c.Region},
-		Options: dynamo.Options{Seed: opts.Seed, Archive: dynamo.ArchiveOptions{Store: c.Objects}}})
+		Options: dynamo.Options{Seed: opts.Seed, Archive: dynamo.ArchiveOptions{Store: c.Objects}, Faults: dynamoFaults{c.Faults}}})
 	c.Dynamo = c.DynamoAccount.Region(c.Region)
 	c.Lambda = lambda.New(lambda.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed, Logger: opts.Logger})
 	c.StepFunctions = stepfn.New(stepfn.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Resolve: c.lambdaResource,

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"maps"
 	"slices"
 )
 
@@ -78,11 +79,15 @@ type BatchWriteItemOutput struct {
 // BatchGetItem reads up to 100 items by key from one or more tables. Each
 // read is as GetItem's; the batch as a whole is not a snapshot.
 func (db *DB) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*BatchGetItemOutput, error) {
+	const op = "BatchGetItem"
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if in == nil || len(in.RequestItems) == 0 {
 		return nil, ErrValidation.New("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	}
+	if err := db.fault(ctx, op, slices.Collect(maps.Keys(in.RequestItems))...); err != nil {
+		return nil, err
 	}
 	if err := checkReturnConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
@@ -155,6 +160,10 @@ func (db *DB) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*BatchGe
 				unprocessed = append(unprocessed, r.keys[i:]...)
 				break
 			}
+			if db.unprocessed(ctx, op, r.name, k) {
+				unprocessed = append(unprocessed, k)
+				continue
+			}
 			rec, ok := r.t.items.Get(&record{key: r.t.key.encodeKey(k)})
 			recSize := 0
 			if ok {
@@ -215,11 +224,15 @@ func compareStrings(a, b string) int {
 // Every request is validated before any is written, so an invalid batch
 // writes nothing; each write is then atomic on its own, the batch is not.
 func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*BatchWriteItemOutput, error) {
+	const op = "BatchWriteItem"
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if in == nil || len(in.RequestItems) == 0 {
 		return nil, ErrValidation.New("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	}
+	if err := db.fault(ctx, op, slices.Collect(maps.Keys(in.RequestItems))...); err != nil {
+		return nil, err
 	}
 	if err := checkReturnConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
@@ -277,11 +290,17 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 			writes = append(writes, w)
 		}
 	}
+	// Tables in name order, each table's requests in request order.
+	slices.SortStableFunc(writes, func(a, b write) int { return compareStrings(a.t.name, b.t.name) })
 	out := &BatchWriteItemOutput{UnprocessedItems: map[string][]WriteRequest{}}
 	var usages []*usage
 	var throttled error
 	processed := 0
 	for _, w := range writes {
+		if db.unprocessed(ctx, op, w.t.name, writeRequestItem(w.req)) {
+			out.UnprocessedItems[w.t.name] = append(out.UnprocessedItems[w.t.name], w.req)
+			continue
+		}
 		if err := w.t.lockLive(); err != nil {
 			return nil, err
 		}
@@ -307,4 +326,13 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 	}
 	out.ConsumedCapacity = consumedList(usages, in.ReturnConsumedCapacity, false)
 	return out, nil
+}
+
+// writeRequestItem is the item a write request puts or the key it
+// deletes.
+func writeRequestItem(r WriteRequest) Item {
+	if r.PutRequest != nil {
+		return r.PutRequest.Item
+	}
+	return r.DeleteRequest.Key
 }

@@ -41,6 +41,11 @@ type Options struct {
 	// Archive configures the object store and timing of exports and
 	// imports (export.go, import.go).
 	Archive ArchiveOptions
+	// Faults, when not nil, is consulted at the start of every data and
+	// table operation and for every item of a batch, to inject failures
+	// (see [Faults]). A PartiQL statement is injected as the item
+	// operation it runs (PutItem, GetItem, Query, …).
+	Faults Faults
 }
 
 // Limits holds DynamoDB's quotas. A zero field means AWS's default, given

@@ -216,6 +216,9 @@ func (db *DB) writeTarget(ctx context.Context, tableName, op string, rv ReturnVa
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := db.fault(ctx, op, tableName); err != nil {
+		return nil, err
+	}
 	t, err := db.table(tableName)
 	if err != nil {
 		return nil, err
@@ -323,6 +326,9 @@ func (db *DB) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, er
 	}
 	if in == nil {
 		in = &GetItemInput{}
+	}
+	if err := db.fault(ctx, "GetItem", in.TableName); err != nil {
+		return nil, err
 	}
 	t, err := db.table(in.TableName)
 	if err != nil {

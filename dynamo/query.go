@@ -242,6 +242,9 @@ func (db *DB) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
 	if in == nil {
 		in = &QueryInput{}
 	}
+	if err := db.fault(ctx, "Query", in.TableName); err != nil {
+		return nil, err
+	}
 	if err := checkReturnConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
 	}
@@ -378,6 +381,9 @@ func (db *DB) Scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
 	}
 	if in == nil {
 		in = &ScanInput{}
+	}
+	if err := db.fault(ctx, "Scan", in.TableName); err != nil {
+		return nil, err
 	}
 	if err := checkReturnConsumedCapacity(in.ReturnConsumedCapacity); err != nil {
 		return nil, err

@@ -144,6 +144,9 @@ func (db *DB) CreateTable(ctx context.Context, in *CreateTableInput) (*CreateTab
 	if in == nil {
 		in = &CreateTableInput{}
 	}
+	if err := db.fault(ctx, "CreateTable", in.TableName); err != nil {
+		return nil, err
+	}
 	t, err := db.newTable(in)
 	if err != nil {
 		return nil, err
@@ -394,6 +397,9 @@ func (db *DB) DescribeTable(ctx context.Context, in *DescribeTableInput) (*Descr
 	if in == nil {
 		in = &DescribeTableInput{}
 	}
+	if err := db.fault(ctx, "DescribeTable", in.TableName); err != nil {
+		return nil, err
+	}
 	t, err := db.table(in.TableName)
 	if err != nil {
 		if err := validateTableName("TableName", in.TableName); err != nil {
@@ -497,6 +503,9 @@ func (db *DB) ListTables(ctx context.Context, in *ListTablesInput) (*ListTablesO
 	if in == nil {
 		in = &ListTablesInput{}
 	}
+	if err := db.fault(ctx, "ListTables", ""); err != nil {
+		return nil, err
+	}
 	limit := in.Limit
 	if limit == 0 {
 		limit = 100
@@ -534,6 +543,9 @@ func (db *DB) DeleteTable(ctx context.Context, in *DeleteTableInput) (*DeleteTab
 	}
 	if in == nil {
 		in = &DeleteTableInput{}
+	}
+	if err := db.fault(ctx, "DeleteTable", in.TableName); err != nil {
+		return nil, err
 	}
 	if err := validateTableName("TableName", in.TableName); err != nil {
 		return nil, err

@@ -187,6 +187,9 @@ func (db *DB) TransactWriteItems(ctx context.Context, in *TransactWriteItemsInpu
 	if in == nil || len(in.TransactItems) == 0 {
 		return nil, ErrValidation.New("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
 	}
+	if err := db.fault(ctx, "TransactWriteItems", transactWriteTables(in.TransactItems)...); err != nil {
+		return nil, err
+	}
 	if len(in.TransactItems) > maxTransactItems {
 		return nil, ErrValidation.Newf("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to %d", maxTransactItems)
 	}
@@ -565,6 +568,15 @@ func (db *DB) TransactGetItems(ctx context.Context, in *TransactGetItemsInput) (
 	}
 	if in == nil || len(in.TransactItems) == 0 {
 		return nil, ErrValidation.New("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	}
+	var names []string
+	for _, ti := range in.TransactItems {
+		if ti.Get != nil {
+			names = append(names, ti.Get.TableName)
+		}
+	}
+	if err := db.fault(ctx, "TransactGetItems", names...); err != nil {
+		return nil, err
 	}
 	if len(in.TransactItems) > maxTransactItems {
 		return nil, ErrValidation.Newf("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to %d", maxTransactItems)

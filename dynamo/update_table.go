@@ -72,6 +72,9 @@ func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTab
 	if in == nil {
 		in = &UpdateTableInput{}
 	}
+	if err := db.fault(ctx, "UpdateTable", in.TableName); err != nil {
+		return nil, err
+	}
 	t, err := db.table(in.TableName)
 	if err != nil {
 		return nil, err
