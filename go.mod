@@ -9,6 +9,8 @@ require (
 
 require github.com/coder/websocket v1.8.15
 
+require github.com/klauspost/compress v1.20.4 // indirect
+
 require (
 	github.com/dlclark/regexp2/v2 v2.5.2 // indirect
 	github.com/dop251/goja v0.0.0-20260917113740-793a2a65c13b

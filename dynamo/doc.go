@@ -279,7 +279,7 @@
 // throughput limits. PartiQL's error messages follow DynamoDB's where
 // they are known, but syntax errors name a coarser cause than DynamoDB's
 // parser does. Restores, exports, imports and replica changes take effect
-// at once or on a fixed delay, not at DynamoDB's speed; ZSTD, Ion binary
+// at once or on a fixed delay, not at DynamoDB's speed; Ion binary
 // and settings replication between replicas are not modelled, nor are the
 // legacy parameters (Expected, AttributesToGet, KeyConditions,
 // QueryFilter, ScanFilter, AttributeUpdates) that expressions replaced.

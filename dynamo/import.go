@@ -8,6 +8,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/klauspost/compress/zstd"
 	"io"
 	"strconv"
 	"strings"
@@ -165,7 +166,7 @@ type importJob struct {
 // prefix: DYNAMODB_JSON lines ({"Item":{...}}), ION text lines
 // ({Item:{...}}, as ExportTableToPointInTime writes them) or CSV (key
 // attributes typed by their definitions, other columns as strings),
-// uncompressed or GZIP. The import is IN_PROGRESS for ArchiveOptions.Duration of clock
+// uncompressed, GZIP or ZSTD. The import is IN_PROGRESS for ArchiveOptions.Duration of clock
 // time, then reads the files, creates the table and is COMPLETED. A line
 // that cannot be read or is not a valid item is skipped, counted in
 // ErrorCount and described in the import's log ([DB.ImportLog]); the rest
@@ -193,9 +194,7 @@ func (db *DB) ImportTable(ctx context.Context, in *ImportTableInput) (*ImportTab
 	switch comp {
 	case "":
 		comp = InputCompressionTypeNone
-	case InputCompressionTypeNone, InputCompressionTypeGzip:
-	case InputCompressionTypeZstd:
-		return nil, ErrValidation.New("minicloud does not read ZSTD-compressed imports; use GZIP or NONE")
+	case InputCompressionTypeNone, InputCompressionTypeGzip, InputCompressionTypeZstd:
 	default:
 		return nil, ErrValidation.Newf("1 validation error detected: Value '%s' at 'inputCompressionType' failed to satisfy constraint: Member must satisfy enum value set: [GZIP, ZSTD, NONE]", comp)
 	}
@@ -341,12 +340,21 @@ const maxImportLine = 4 << 20
 func (r *importRun) file(key string, body []byte) {
 	r.bytes += int64(len(body))
 	var rd io.Reader = bytes.NewReader(body)
-	if r.comp == InputCompressionTypeGzip {
+	switch r.comp {
+	case InputCompressionTypeGzip:
 		zr, err := gzip.NewReader(rd)
 		if err != nil {
 			r.fileError(key, err)
 			return
 		}
+		rd = zr
+	case InputCompressionTypeZstd:
+		zr, err := zstd.NewReader(rd, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<30))
+		if err != nil {
+			r.fileError(key, err)
+			return
+		}
+		defer zr.Close()
 		rd = zr
 	}
 	if r.format == InputFormatCSV {

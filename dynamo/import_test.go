@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"github.com/klauspost/compress/zstd"
 	"strings"
 	"testing"
 	"time"
@@ -177,3 +178,34 @@ func FuzzImportTable(f *testing.F) {
 }
 
 func newManualAt() *clock.Manual { return clock.NewManual(testEpoch) }
+
+func TestImportTable_ReadsZstd(t *testing.T) {
+	store := NewMemoryStore("in")
+	db, c := pitrDBWith(t, Options{Archive: ArchiveOptions{Store: store, Duration: time.Minute}})
+	ctx := context.Background()
+	enc, err := zstd.NewWriter(nil)
+	mustDo(t, err)
+	body := enc.EncodeAll([]byte(`{"Item":{"pk":{"S":"a"},"sk":{"N":"1"}}}`+"\n"+`{"Item":{"pk":{"S":"b"},"sk":{"N":"2"},"v":{"SS":["x","y"]}}}`+"\n"), nil)
+	mustDo(t, enc.Close())
+	mustDo(t, store.PutObject(ctx, "in", "z/part.json.zst", body))
+	mustDo(t, store.PutObject(ctx, "in", "bad/part.json.zst", []byte("not zstd at all")))
+	run := func(name, prefix string) *ImportTableDescription {
+		out, err := db.ImportTable(ctx, &ImportTableInput{S3BucketSource: &S3BucketSource{S3Bucket: "in", S3KeyPrefix: prefix},
+			InputFormat: InputFormatDynamoDBJSON, InputCompressionType: InputCompressionTypeZstd, TableCreationParameters: importParams(name)})
+		mustDo(t, err)
+		c.Advance(time.Minute)
+		d, err := db.DescribeImport(ctx, &DescribeImportInput{ImportArn: out.ImportTableDescription.ImportArn})
+		mustDo(t, err)
+		return d.ImportTableDescription
+	}
+	if d := run("from-zstd", "z/"); d.ImportStatus != ImportStatusCompleted || d.ImportedItemCount != 2 || d.ErrorCount != 0 {
+		t.Fatalf("zstd import %+v", d)
+	}
+	want := []Item{{"pk": S("a"), "sk": N("1")}, {"pk": S("b"), "sk": N("2"), "v": SS{"x", "y"}}}
+	if diff := cmp.Diff(want, scanAll(t, db, "from-zstd"), sortItems, cmpopts.EquateEmpty()); diff != "" {
+		t.Fatal(diff)
+	}
+	if d := run("from-bad-zstd", "bad/"); d.ErrorCount == 0 || d.ImportedItemCount != 0 {
+		t.Fatalf("a file that is not zstd: %+v", d)
+	}
+}
