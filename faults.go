@@ -79,6 +79,8 @@ type Fault struct {
 	// Empty is any.
 	Resource string
 	// Match, when not nil, must also return true for the call to be hit.
+	// It is called only for calls the other fields aim at, one call at a
+	// time, and must not use the account's Faults.
 	Match func(Call) bool
 
 	// Kind is how the call breaks; the zero value is FaultError.
@@ -222,7 +224,7 @@ func (f *Faults) fire(call Call, kinds ...FaultKind) *firing {
 	now := f.clock.Now()
 	var hit *faultRule
 	for _, r := range f.rules {
-		if r.aims(call, now, kinds) && (r.f.Times <= 0 || r.left > 0) && f.draw(r.f.Probability) {
+		if (r.f.Times <= 0 || r.left > 0) && r.aims(call, now, kinds) && f.draw(r.f.Probability) {
 			hit = r
 			break
 		}
