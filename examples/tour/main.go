@@ -12,6 +12,7 @@ import (
 	"github.com/minicloud/minicloud/examples/internal/cost"
 	"github.com/minicloud/minicloud/examples/internal/edgeauthab"
 	"github.com/minicloud/minicloud/examples/internal/fitcheck"
+	"github.com/minicloud/minicloud/examples/internal/globaltables"
 	"github.com/minicloud/minicloud/examples/internal/orderworkflow"
 	"github.com/minicloud/minicloud/examples/internal/sessionsttl"
 	"github.com/minicloud/minicloud/examples/internal/todoapi"
@@ -30,6 +31,7 @@ var stops = []stop{
 	{"DynamoDB Streams and Time to Live", tourStreams},
 	{"A welcome email from a DynamoDB stream (go run ./examples/welcome-email)", welcomeemail.Run},
 	{"Sessions that expire: Time to Live (go run ./examples/sessions-ttl)", sessionsttl.Run},
+	{"Global tables across two Regions, and DAX on a hot key (go run ./examples/global-tables)", globaltables.Run},
 	{"Lambda: handlers, throttling, cost", tourLambda},
 	{"Is Lambda a fit? (go run ./examples/fit-check)", fitcheck.Run},
 	{"A to-do API: API Gateway, Lambda, DynamoDB (go run ./examples/todo-api)", todoapi.Run},
