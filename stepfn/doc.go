@@ -254,6 +254,20 @@
 // executions, 10,000 state machines, 1 MiB definitions, and an inline
 // Map's 40 concurrent iterations when MaxConcurrency is 0.
 //
+// # Cost
+//
+// A cost meter counts what AWS bills, live: for Standard workflows one
+// state transition per state entered (at the top level, in each Parallel
+// branch, in each Map iteration and distributed Map child workflow) and
+// one per retry; for Express workflows one request per execution started
+// and, when it closes, its duration rounded up to 100 ms times its
+// memory (50 MB + the definition + the largest payload × the Parallel
+// branches and Map iterations run, billed in 64 MB chunks).
+// [Service.Usage] reads the counts and [Service.Cost] prices them with
+// Options.Prices, by default [DefaultPrices]: $0.025 per 1,000 state
+// transitions after 4,000 free a month, $1.00 per million Express
+// requests and $0.00001667 per GB-second for the first 1,000 GB-hours.
+//
 // # Testing on a manual clock
 //
 // Executions wait only on the clock. On a [clock.Manual], Wait states,

@@ -32,6 +32,8 @@ type execution struct {
 	ctx      context.Context
 	cancel   context.CancelCauseFunc
 	done     chan struct{}
+	cost     execMeter // what the cost meter needs of this execution
+	test     bool      // a TestState run, which nobody bills
 
 	mu      sync.Mutex
 	status  string
@@ -164,6 +166,7 @@ func (s *Service) startExecution(ctx context.Context, in *StartExecutionInput) (
 	}
 	s.execs[arn] = e
 	m.open++
+	s.meter.started(e)
 	e.emit(&thread{}, HistoryEvent{Type: "ExecutionStarted", ExecutionStartedEventDetails: &ExecutionStartedEventDetails{
 		Input: input, InputDetails: notTruncated, RoleArn: m.roleArn}})
 	s.wg.Add(1)
@@ -258,6 +261,7 @@ func (e *execution) finish(out any, serr *stateError, main *thread) {
 	e.mu.Lock()
 	e.status, e.stop, e.output, e.errName, e.cause = status, now, output, errName, cause
 	e.mu.Unlock()
+	e.svc.meter.finished(e, now)
 	e.cancel(context.Canceled)
 
 	s := e.svc

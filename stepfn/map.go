@@ -57,6 +57,7 @@ func (e *execution) mapState(ctx context.Context, sr *stateRun, eff any, th *thr
 		return nil, serr
 	}
 
+	e.noteSteps(len(inputs))
 	startedID := e.emit(th, HistoryEvent{Type: "MapStateStarted", MapStateStartedEventDetails: &MapStateStartedEventDetails{Length: len(inputs)}})
 	if st.distributed {
 		return e.distributedMap(ctx, sr, eff, inputs, limit, th)

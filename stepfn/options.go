@@ -41,6 +41,9 @@ type Options struct {
 	// Tasks that have no resource registered under that ARN: it finds the
 	// http.Handler answering a Task's ApiEndpoint.
 	APIGateway APIGatewayFunc
+	// Prices overrides the prices and free tier of the cost meter; nil
+	// means [DefaultPrices] (us-east-1).
+	Prices *Prices
 }
 
 // Limits holds Step Functions quotas. A zero field means AWS's default,

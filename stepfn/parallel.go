@@ -76,6 +76,7 @@ func (b *branchError) Error() string { return b.serr.Error() }
 func (e *execution) parallel(ctx context.Context, sr *stateRun, input any, th *thread) (any, *stateError) {
 	st := sr.st
 	startedID := e.emit(th, HistoryEvent{Type: "ParallelStateStarted"})
+	e.noteSteps(len(st.branches))
 	results := make([]any, len(st.branches))
 	lasts := make([]int64, len(st.branches))
 	g, gctx := newGroup(ctx, 0)

@@ -80,6 +80,7 @@ func (e *execution) runSet(ctx context.Context, set *stateSet, input any, th *th
 			return nil, errAborted
 		}
 		st := set.states[name]
+		e.transition()
 		sr := &stateRun{e: e, st: st, entered: e.svc.clock.Now()}
 		if th != nil && !e.express {
 			if inputJSON == "" {
@@ -96,6 +97,7 @@ func (e *execution) runSet(ctx context.Context, set *stateSet, input any, th *th
 			return nil, errAborted
 		}
 		outJSON := encodeJSON(out)
+		e.noteData(len(outJSON))
 		if len(outJSON) > e.svc.limits.MaxPayloadSize {
 			return nil, newStateError(ErrorDataLimitExceeded, "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", st.name)
 		}
@@ -404,6 +406,7 @@ func (e *execution) withRetry(ctx context.Context, sr *stateRun, input any, th *
 			break
 		}
 		if retried {
+			e.transition() // AWS bills each retry as a state transition
 			continue
 		}
 		for _, c := range st.catch {

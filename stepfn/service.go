@@ -44,6 +44,8 @@ type Service struct {
 	account string
 	limits  Limits
 	rnd     *lockedRand
+	prices  Prices
+	meter   meter
 
 	mu         sync.Mutex
 	machines   map[string]*machine
@@ -92,6 +94,10 @@ func New(opts Options) *Service {
 		dynamoDB:   opts.DynamoDB,
 		apiGateway: opts.APIGateway,
 		tokens:     map[string]*waitingTask{},
+		prices:     DefaultPrices(),
+	}
+	if opts.Prices != nil {
+		s.prices = *opts.Prices
 	}
 	if s.region == "" {
 		s.region = "us-east-1"
