@@ -3,6 +3,8 @@ package minicloud
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/minicloud/minicloud/apigw"
@@ -20,8 +22,13 @@ import (
 // the account's Lambda, so its invocations are in both the Lambda and the
 // CloudFront lines; on AWS they are billed once, at Lambda@Edge's prices.
 type CostReport struct {
-	Lambda     lambda.Bill
-	DynamoDB   *dynamo.Bill
+	Lambda lambda.Bill
+	// DynamoDB is the bill of the account's Region; DynamoDBRegions holds
+	// the other Regions used through DynamoAccount (each table is billed
+	// in its own Region, a global table's replicas included), each with
+	// its own free tier.
+	DynamoDB        *dynamo.Bill
+	DynamoDBRegions map[string]*dynamo.Bill
 	APIGateway apigw.Bill
 	WebSocket  apigw.WebSocketBill
 	CloudFront edge.Cost
@@ -37,6 +44,20 @@ func (c *Cloud) Cost(ctx context.Context) (*CostReport, error) {
 	}
 	r := &CostReport{Lambda: c.Lambda.Cost(), DynamoDB: db, APIGateway: c.APIs.Cost(), WebSocket: c.APIs.WebSocketCost(), CloudFront: c.Edge.Cost()}
 	r.Total = r.Lambda.Total + r.DynamoDB.Total + r.APIGateway.Total + r.WebSocket.Total + r.CloudFront.Total
+	for _, region := range c.DynamoAccount.Regions() {
+		if region == c.Region {
+			continue
+		}
+		b, err := c.DynamoAccount.Region(region).Bill(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if r.DynamoDBRegions == nil {
+			r.DynamoDBRegions = map[string]*dynamo.Bill{}
+		}
+		r.DynamoDBRegions[region] = b
+		r.Total += b.Total
+	}
 	return r, nil
 }
 
@@ -45,6 +66,9 @@ func (r *CostReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Lambda       $%.6f\n", r.Lambda.Total)
 	fmt.Fprintf(&b, "DynamoDB     $%.6f\n", r.DynamoDB.Total)
+	for _, region := range slices.Sorted(maps.Keys(r.DynamoDBRegions)) {
+		fmt.Fprintf(&b, "DynamoDB     $%.6f (%s)\n", r.DynamoDBRegions[region].Total, region)
+	}
 	if r.WebSocket.Total > 0 {
 		fmt.Fprintf(&b, "API Gateway  $%.6f (WebSocket $%.6f)\n", r.APIGateway.Total+r.WebSocket.Total, r.WebSocket.Total)
 	} else {
