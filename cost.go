@@ -29,9 +29,9 @@ type CostReport struct {
 	// its own free tier.
 	DynamoDB        *dynamo.Bill
 	DynamoDBRegions map[string]*dynamo.Bill
-	APIGateway apigw.Bill
-	WebSocket  apigw.WebSocketBill
-	CloudFront edge.Cost
+	APIGateway      apigw.Bill
+	WebSocket       apigw.WebSocketBill
+	CloudFront      edge.Cost
 	// Total is the sum of the services' totals, in US dollars.
 	Total float64
 }
