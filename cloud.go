@@ -107,7 +107,8 @@ func New(opts Options) *Cloud {
 	c.DynamoAccount = dynamo.NewAccount(dynamo.AccountOptions{Clock: c.Clock, AccountID: c.AccountID, Regions: []string{c.Region},
 		Options: dynamo.Options{Seed: opts.Seed, Archive: dynamo.ArchiveOptions{Store: c.Objects}, Faults: dynamoFaults{c.Faults}}})
 	c.Dynamo = c.DynamoAccount.Region(c.Region)
-	c.Lambda = lambda.New(lambda.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed, Logger: opts.Logger})
+	c.Lambda = lambda.New(lambda.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed, Logger: opts.Logger,
+		Faults: lambdaFaults(c.Faults)})
 	c.StepFunctions = stepfn.New(stepfn.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Resolve: c.lambdaResource,
 		DynamoDB: dynamoIntegration(wire.NewHandler(c.Dynamo, wire.Options{})),
 		// arn:aws:states:::apigateway:invoke reaches the account's APIs

@@ -7,6 +7,7 @@ import (
 
 	"github.com/minicloud/minicloud"
 	"github.com/minicloud/minicloud/dynamo"
+	"github.com/minicloud/minicloud/lambda"
 )
 
 // A rule throttles the next two writes to the orders table; a caller that
@@ -45,4 +46,29 @@ func ExampleFaults_dynamoDB() {
 	// attempt 2 ProvisionedThroughputExceededException 400
 	// attempt 3 ok
 	// 2 faults injected
+}
+
+// The next invocation of a function fails as if its handler had returned
+// an error, and the one after it crashes the runtime; the third runs the
+// handler.
+func ExampleFaults_lambda() {
+	ctx := context.Background()
+	cloud := minicloud.New(minicloud.Options{})
+	defer cloud.Close()
+	cloud.Lambda.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: "charge",
+		Handler:      lambda.Handler(func(context.Context) (string, error) { return "charged", nil }),
+	})
+	cloud.Faults.Add(minicloud.Fault{Service: minicloud.ServiceLambda, Operation: "Invoke", Resource: "charge",
+		Kind: minicloud.FaultFunctionError, Code: "PaymentDeclined", Message: "card expired", Times: 1})
+	cloud.Faults.Add(minicloud.Fault{Service: minicloud.ServiceLambda, Operation: "Invoke", Resource: "charge",
+		Kind: minicloud.FaultCrash, Times: 1})
+	for i := 0; i < 3; i++ {
+		out, _ := cloud.Lambda.Invoke(ctx, &lambda.InvokeInput{FunctionName: "charge"})
+		fmt.Printf("%q %s\n", out.FunctionError, out.Payload)
+	}
+	// Output:
+	// "Unhandled" {"errorMessage":"card expired","errorType":"PaymentDeclined"}
+	// "Unhandled" {"errorMessage":"RequestId: a53c36d7-6cec-49e0-b585-27120fbbe785 Error: Runtime exited with error: exit status 1","errorType":"Runtime.ExitError"}
+	// "" "charged"
 }

@@ -274,16 +274,27 @@ func (s *Service) WaitAsync(ctx context.Context) error {
 
 // enqueue queues an event and starts its first attempt.
 func (s *Service) enqueue(t *target, name, qualifier string, payload []byte, lc LambdaContext) error {
+	f := s.fault(s.closeCtx, FaultEnqueue, t.fn.name, payload)
+	if f.Err != nil {
+		return f.Err
+	}
 	ev := &asyncEvent{name: name, qualifier: qualifier, requestID: s.newRequestID(), payload: payload, lc: lc, enqueued: s.clock.Now()}
-	t.metrics().each(func(m *metricSet) { m.asyncReceived.Add(1) })
-	if !s.async.begin() {
-		return errClosed()
+	events := []*asyncEvent{ev}
+	if f.Duplicate {
+		dup := *ev
+		events = append(events, &dup)
 	}
-	if !s.track() {
-		s.async.end()
-		return errClosed()
+	for _, ev := range events {
+		t.metrics().each(func(m *metricSet) { m.asyncReceived.Add(1) })
+		if !s.async.begin() {
+			return errClosed()
+		}
+		if !s.track() {
+			s.async.end()
+			return errClosed()
+		}
+		go s.attempt(ev)
 	}
-	go s.attempt(ev)
 	return nil
 }
 

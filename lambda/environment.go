@@ -127,6 +127,9 @@ func (p *pool) start(ctx context.Context, provisioned bool, log *invocationLog, 
 		}
 	}
 	if ferr == nil {
+		ferr = s.initFault(initCtx, s.fault(initCtx, FaultInit, p.v.fn.name, nil))
+	}
+	if ferr == nil {
 		e.invoke, ferr = runInit(initCtx, p.v.code)
 	}
 	d := s.clock.Since(start)

@@ -254,6 +254,7 @@ type invocation struct {
 	cold     bool
 	finished atomic.Bool
 	done     chan *outcome
+	fault    Fault // injected by Options.Faults
 }
 
 // outcome is how an invocation ended.
@@ -301,6 +302,12 @@ func (s *Service) execute(ctx context.Context, inv *invocation) (*outcome, error
 func (s *Service) begin(ctx context.Context, inv *invocation) error {
 	fn, ver := inv.t.fn, inv.t.ver
 	m := inv.t.metrics()
+	if inv.fault = s.fault(ctx, FaultInvoke, fn.name, inv.payload); inv.fault.Err != nil {
+		if ThrottleReason(inv.fault.Err) != "" {
+			m.throttle()
+		}
+		return inv.fault.Err
+	}
 	sl, terr := s.conc.acquire(fn)
 	if terr != nil {
 		m.throttle()
@@ -382,6 +389,9 @@ func (inv *invocation) call(ctx context.Context) (r handlerResult) {
 			r = handlerResult{ferr: panicError(v), crashed: true}
 		}
 	}()
+	if r, ok := inv.injected(ctx); ok {
+		return r
+	}
 	var w io.Writer
 	if inv.stream != nil {
 		w = inv.stream.writer(inv.ictx)

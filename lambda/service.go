@@ -57,6 +57,10 @@ type Options struct {
 	// TmpDir is where the environments' /tmp directories are created.
 	// Default os.TempDir().
 	TmpDir string
+	// Faults, when set, is consulted at every invocation, cold start and
+	// queued asynchronous event to inject failures (see [Fault]); the root
+	// package minicloud sets it from its fault rules.
+	Faults FaultFunc
 }
 
 // Service is one simulated Lambda endpoint: the functions of one account
@@ -73,6 +77,7 @@ type Service struct {
 	coldStart   time.Duration
 	idleTimeout time.Duration
 	contextHook func(context.Context, *LambdaContext) context.Context
+	faults      FaultFunc
 	tmpRoot     string
 
 	closeCtx    context.Context
@@ -136,6 +141,7 @@ func New(opts Options) *Service {
 		coldStart:   opts.ColdStart,
 		idleTimeout: idle,
 		contextHook: opts.ContextHook,
+		faults:      opts.Faults,
 		tmpRoot:     tmp,
 		seed:        seed,
 		rand:        rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
