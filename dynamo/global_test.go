@@ -314,3 +314,27 @@ func TestGlobalTable_ReplicaOverTheTableQuotaChangesNothing(t *testing.T) {
 		t.Fatalf("a refused replica left %+v", d.Table.Replicas)
 	}
 }
+
+func TestGlobalTable_TheReceivingReplicaPaysForReplicatedWrites(t *testing.T) {
+	_, east, syd, c := globalAccount(t, AccountOptions{})
+	ctx := context.Background()
+	put(t, east, Item{"pk": S("a"), "sk": N("1"), "v": S("x")})
+	put(t, east, Item{"pk": S("b"), "sk": N("1"), "v": S("y")})
+	c.Advance(time.Second)
+	u, err := syd.TableUsage(ctx, "orders")
+	mustDo(t, err)
+	if u.ConsumedWriteCapacityUnits != 2 {
+		t.Errorf("ap-southeast-2 consumed %g WCU for two replicated 1 KB writes, want 2", u.ConsumedWriteCapacityUnits)
+	}
+	// A replicated write that loses to a later local one is dropped and
+	// costs the receiver nothing.
+	put(t, east, Item{"pk": S("a"), "sk": N("1"), "v": S("older")})
+	c.Advance(10 * time.Millisecond)
+	put(t, syd, Item{"pk": S("a"), "sk": N("1"), "v": S("newer")})
+	c.Advance(2 * time.Second)
+	u, err = syd.TableUsage(ctx, "orders")
+	mustDo(t, err)
+	if u.ConsumedWriteCapacityUnits != 3 {
+		t.Errorf("ap-southeast-2 consumed %g WCU, want 3 (two replicated, one local; the losing write free)", u.ConsumedWriteCapacityUnits)
+	}
+}

@@ -236,7 +236,8 @@ func (q *replQueue) deliver() {
 }
 
 // apply stores replicated writes whose version beats the item's, in
-// order; the others lost to a later write and are dropped. Each applied
+// order; the others lost to a later write and are dropped (and cost
+// nothing). Each applied
 // write appears in the replica's stream as an ordinary record, without a
 // userIdentity: DynamoDB documents that replicated writes, Time to Live
 // deletions included, carry no type or principalId.
@@ -259,5 +260,12 @@ func (t *table) apply(ws []replWrite) {
 		l.applying = true
 		t.store(old, w.rec)
 		l.applying = false
+		// The receiving replica pays for the write (replicated write
+		// request units). Replication is not refused when a provisioned
+		// replica has no capacity left: it consumes into debt, as a
+		// lagging replica catches up.
+		if t.db != nil {
+			t.db.charge(writeUsage(t, old, w.rec, false))
+		}
 	}
 }
