@@ -109,7 +109,7 @@ func New(opts Options) *Cloud {
 	c.Dynamo = c.DynamoAccount.Region(c.Region)
 	c.Lambda = lambda.New(lambda.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed, Logger: opts.Logger,
 		Faults: lambdaFaults(c.Faults)})
-	c.StepFunctions = stepfn.New(stepfn.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Resolve: c.lambdaResource,
+	c.StepFunctions = stepfn.New(stepfn.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Resolve: c.taskResource,
 		DynamoDB: dynamoIntegration(wire.NewHandler(c.Dynamo, wire.Options{})),
 		// arn:aws:states:::apigateway:invoke reaches the account's APIs
 		// by their execute-api endpoint.

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/minicloud/minicloud"
+	"github.com/minicloud/minicloud/clock"
 	"github.com/minicloud/minicloud/dynamo"
 	"github.com/minicloud/minicloud/lambda"
+	"github.com/minicloud/minicloud/stepfn"
 )
 
 // A rule throttles the next two writes to the orders table; a caller that
@@ -71,4 +74,39 @@ func ExampleFaults_lambda() {
 	// "Unhandled" {"errorMessage":"card expired","errorType":"PaymentDeclined"}
 	// "Unhandled" {"errorMessage":"RequestId: a53c36d7-6cec-49e0-b585-27120fbbe785 Error: Runtime exited with error: exit status 1","errorType":"Runtime.ExitError"}
 	// "" "charged"
+}
+
+// A Task's first two attempts fail with an injected error; its Retry
+// waits 1 s, then 2 s (BackoffRate 2), and the third attempt succeeds.
+func ExampleFaults_stepFunctions() {
+	ctx := context.Background()
+	clk := clock.NewManual(minicloud.TestEpoch)
+	cloud := minicloud.New(minicloud.Options{Clock: clk})
+	defer cloud.Close()
+	fn, _ := cloud.Lambda.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: "ship",
+		Handler:      lambda.Handler(func(context.Context) (string, error) { return "shipped", nil }),
+	})
+	cloud.Faults.Add(minicloud.Fault{Service: minicloud.ServiceStates, Operation: "Task", Resource: fn.FunctionArn,
+		Code: "Carrier.Busy", Message: "try later", Times: 2})
+	sm, _ := cloud.StepFunctions.CreateStateMachine(ctx, &stepfn.CreateStateMachineInput{
+		Name:    "shipping",
+		RoleArn: "arn:aws:iam::123456789012:role/run",
+		Definition: `{"StartAt": "Ship", "States": {"Ship": {"Type": "Task", "Resource": "` + fn.FunctionArn + `", "End": true,
+		  "Retry": [{"ErrorEquals": ["Carrier.Busy"], "IntervalSeconds": 1, "BackoffRate": 2, "MaxAttempts": 2}]}}}`,
+	})
+	run, _ := cloud.StepFunctions.StartExecution(ctx, &stepfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn})
+	for _, d := range []time.Duration{time.Second, 2 * time.Second} {
+		_ = clk.BlockUntil(ctx, 1)
+		clk.Advance(d)
+	}
+	out, _ := cloud.StepFunctions.WaitExecution(ctx, run.ExecutionArn)
+	fmt.Println(out.Status, out.Output, out.StopDate.Sub(out.StartDate))
+	for _, f := range cloud.Faults.Injected() {
+		fmt.Println(f.Time.Sub(minicloud.TestEpoch), f.Operation, f.Code)
+	}
+	// Output:
+	// SUCCEEDED "shipped" 3s
+	// 0s Task Carrier.Busy
+	// 1s Task Carrier.Busy
 }
