@@ -231,6 +231,16 @@
 // execution is TIMED_OUT. StopExecution aborts an execution wherever it
 // waits and cancels the context of a running resource.
 //
+// # Updating a state machine
+//
+// [Service.UpdateStateMachine] replaces a state machine's definition,
+// role, [LoggingConfiguration] or [TracingConfiguration] (at least one;
+// otherwise MissingRequiredParameter) and gives it a new revision id.
+// Executions already running keep the definition and role they started
+// with; executions started afterwards use the new ones. Logging and
+// tracing are recorded, not acted on. Versions (publish) are not
+// supported.
+//
 // # Drawing
 //
 // [StateMachine.Draw] renders a definition as a Mermaid flowchart

@@ -225,11 +225,15 @@ func (s *Service) DrawStateMachine(ctx context.Context, stateMachineArn string, 
 	}
 	s.mu.Lock()
 	m, ok := s.machines[stateMachineArn]
+	var def *StateMachine
+	if ok {
+		def = m.def // UpdateStateMachine replaces it under s.mu
+	}
 	s.mu.Unlock()
 	if !ok {
 		return "", ErrStateMachineDoesNotExist.Newf("State Machine Does Not Exist: '%s'", stateMachineArn)
 	}
-	return m.def.Draw(format)
+	return def.Draw(format)
 }
 
 // DrawExecution draws a Standard execution's state machine with the

@@ -24,6 +24,7 @@ type execution struct {
 	def      *StateMachine
 	arn      string
 	name     string
+	roleArn  string // the machine's role when the execution started
 	express  bool
 	input    string
 	inputVal any
@@ -154,7 +155,7 @@ func (s *Service) startExecution(ctx context.Context, in *StartExecutionInput) (
 		maxDur = time.Duration(t) * time.Second
 	}
 	e := &execution{
-		svc: s, m: m, def: m.def, arn: arn, name: name, express: express,
+		svc: s, m: m, def: m.def, arn: arn, name: name, roleArn: m.roleArn, express: express,
 		input: input, inputVal: val, start: now, deadline: now.Add(maxDur),
 		done: make(chan struct{}), status: StatusRunning,
 	}

@@ -43,7 +43,7 @@ func (sr *stateRun) contextObject() any {
 	e := sr.e
 	obj := map[string]any{
 		"Execution": map[string]any{
-			"Id": e.arn, "Input": e.inputVal, "Name": e.name, "RoleArn": e.m.roleArn,
+			"Id": e.arn, "Input": e.inputVal, "Name": e.name, "RoleArn": e.roleArn,
 			"StartTime": formatTime(e.start), "RedriveCount": intNumber(0),
 		},
 		"StateMachine": map[string]any{"Id": e.m.arn, "Name": e.m.name},

@@ -70,6 +70,10 @@ type machine struct {
 	arn, name, roleArn, typ string
 	def                     *StateMachine
 	created                 time.Time
+	updated                 time.Time // zero until UpdateStateMachine
+	revisionID              string    // set by UpdateStateMachine
+	logging                 LoggingConfiguration
+	tracing                 TracingConfiguration
 	deleting                bool
 	open                    int
 	executions              []*execution // in start order
@@ -332,7 +336,8 @@ func (s *Service) CreateStateMachine(ctx context.Context, in *CreateStateMachine
 	if len(s.machines) >= s.limits.MaxStateMachines {
 		return nil, ErrStateMachineLimitExceeded.Newf("State machine limit exceeded: %d state machines exist, the maximum is %d", len(s.machines), s.limits.MaxStateMachines)
 	}
-	m := &machine{arn: arn, name: in.Name, roleArn: in.RoleArn, typ: typ, def: def, created: s.clock.Now(), byName: map[string]*execution{}}
+	m := &machine{arn: arn, name: in.Name, roleArn: in.RoleArn, typ: typ, def: def, created: s.clock.Now(), byName: map[string]*execution{},
+		logging: LoggingConfiguration{Level: LogLevelOff}}
 	s.machines[arn] = m
 	return &CreateStateMachineOutput{StateMachineArn: arn, CreationDate: m.created}, nil
 }
@@ -363,6 +368,14 @@ type DescribeStateMachineOutput struct {
 	RoleArn         string
 	Type            string
 	CreationDate    time.Time
+	// LoggingConfiguration is the logging settings (level OFF unless
+	// UpdateStateMachine set them).
+	LoggingConfiguration LoggingConfiguration
+	// TracingConfiguration is the X-Ray settings.
+	TracingConfiguration TracingConfiguration
+	// RevisionId is the latest UpdateStateMachine's revision, empty
+	// before any update.
+	RevisionId string
 }
 
 // DescribeStateMachine returns a state machine's definition and settings.
@@ -383,7 +396,10 @@ func (s *Service) DescribeStateMachine(ctx context.Context, stateMachineArn stri
 	if m.deleting {
 		status = "DELETING"
 	}
-	return &DescribeStateMachineOutput{StateMachineArn: m.arn, Name: m.name, Status: status, Definition: m.def.definition, RoleArn: m.roleArn, Type: m.typ, CreationDate: m.created}, nil
+	logging := m.logging
+	logging.Destinations = append([]LogDestination(nil), logging.Destinations...)
+	return &DescribeStateMachineOutput{StateMachineArn: m.arn, Name: m.name, Status: status, Definition: m.def.definition, RoleArn: m.roleArn, Type: m.typ, CreationDate: m.created,
+		LoggingConfiguration: logging, TracingConfiguration: m.tracing, RevisionId: m.revisionID}, nil
 }
 
 // StateMachineListItem is one state machine of ListStateMachines.

@@ -14,6 +14,7 @@ var operations = map[string]operation{
 	"DescribeStateMachine":           op[stateMachineRequest]{describeStateMachine},
 	"ListStateMachines":              op[listStateMachinesRequest]{listStateMachines},
 	"DeleteStateMachine":             op[stateMachineRequest]{deleteStateMachine},
+	"UpdateStateMachine":             op[updateStateMachineRequest]{updateStateMachine},
 	"ValidateStateMachineDefinition": op[validateRequest]{validateDefinition},
 	"StartExecution":                 op[startExecutionRequest]{startExecution},
 	"StartSyncExecution":             op[startExecutionRequest]{startSyncExecution},
@@ -138,14 +139,18 @@ func describeStateMachine(ctx context.Context, svc *stepfn.Service, in *stateMac
 		return nil, err
 	}
 	return struct {
-		StateMachineArn string `json:"stateMachineArn"`
-		Name            string `json:"name"`
-		Status          string `json:"status,omitempty"`
-		Definition      string `json:"definition"`
-		RoleArn         string `json:"roleArn"`
-		Type            string `json:"type"`
-		CreationDate    epoch  `json:"creationDate"`
-	}{out.StateMachineArn, out.Name, out.Status, out.Definition, out.RoleArn, out.Type, epoch(out.CreationDate)}, nil
+		StateMachineArn string                `json:"stateMachineArn"`
+		Name            string                `json:"name"`
+		Status          string                `json:"status,omitempty"`
+		Definition      string                `json:"definition"`
+		RoleArn         string                `json:"roleArn"`
+		Type            string                `json:"type"`
+		CreationDate    epoch                 `json:"creationDate"`
+		Logging         *loggingConfiguration `json:"loggingConfiguration"`
+		Tracing         *tracingConfiguration `json:"tracingConfiguration"`
+		RevisionId      string                `json:"revisionId,omitempty"`
+	}{out.StateMachineArn, out.Name, out.Status, out.Definition, out.RoleArn, out.Type, epoch(out.CreationDate),
+		wireLogging(out.LoggingConfiguration), &tracingConfiguration{out.TracingConfiguration.Enabled}, out.RevisionId}, nil
 }
 
 type stateMachineListItem struct {
