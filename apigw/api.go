@@ -53,6 +53,10 @@ type APIConfig struct {
 	BinaryMediaTypes []string
 	// CORS is an HTTP API's CORS configuration; nil means none.
 	CORS *CORS
+	// EndpointConfiguration is the API's endpoint type (EDGE by default
+	// for REST, REGIONAL for HTTP) and a private API's VPC endpoints
+	// (endpointtype.go).
+	EndpointConfiguration EndpointConfiguration
 }
 
 // API is one REST or HTTP API: its routes, authorizers and models (the
@@ -214,6 +218,9 @@ func (a *API) CreateDeployment(description string) (*Deployment, error) {
 func (a *API) deployLocked(description string) (*Deployment, error) {
 	if len(a.routes) == 0 && a.cfg.Kind == REST {
 		return nil, ErrBadRequest.New("The REST API doesn't contain any methods")
+	}
+	if err := a.checkDeployable(); err != nil { // endpointtype.go
+		return nil, err
 	}
 	rt := newRouter()
 	for _, k := range slices.Sorted(maps.Keys(a.routes)) {

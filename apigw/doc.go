@@ -180,4 +180,40 @@
 // IntegrationLatency; [Service.WebSocketCost] prices messages ($1.00 per
 // million, in 32 KB increments) and connection minutes ($0.25 per
 // million).
+//
+// # Endpoint types, custom domains and versions
+//
+// [APIConfig].EndpointConfiguration chooses how clients reach an API:
+// EDGE (the REST default: through CloudFront, which an edge.Distribution
+// or any reverse proxy in front of the stage plays), REGIONAL (the only
+// type of HTTP APIs) or PRIVATE. A private REST API cannot be deployed
+// without a resource policy (BadRequestException "Private REST API
+// doesn't have a resource policy attached to it"), and answers 403
+// {"message":"Forbidden"} to a request that did not come through a VPC
+// endpoint ([HeaderSourceVpce]) or, when the API lists VpcEndpointIds,
+// through one of those; the resource policy then decides as for any REST
+// API.
+//
+// [Service.CreateDomainName] makes a custom domain name after checking
+// its ACM certificate as API Gateway does (an edge-optimized name needs
+// one in us-east-1, a regional one in the service's Region: "Invalid
+// certificate ARN: … Certificate must be in 'us-east-1'.") and reports
+// the DNS record to create: a CNAME to a dxxxxxxxxxxxxx.cloudfront.net
+// distribution or to d-xxxxxxxxxx.execute-api.{region}.amazonaws.com.
+// [Service.CreateBasePathMapping] maps a base path ("" or "(none)" for
+// the root, "v1", "v1/orders") to an API and stage; [Service.Handler]
+// serves requests whose Host is the name by the longest matching base
+// path, strips it, and answers 403 {"message":"Forbidden"} to a path no
+// mapping covers. Integrations see the custom domain as
+// requestContext.domainName and the client's path, base path included,
+// as requestContext.path. Two versions of an API live side by side under
+// /v1 and /v2 of one name.
+//
+// A REST stage's [StageConfig].Canary sends PercentTraffic percent of its
+// requests (drawn from the service's seeded random source) to another
+// deployment, with its StageVariableOverrides and, unless UseStageCache,
+// without the stage cache. [Stage.CanaryMetrics] counts the canary's
+// requests ("{stage}/Canary" in CloudWatch), [Stage.Metrics] the rest;
+// [API.PromoteCanary] points the stage at the canary deployment, adopts
+// its variable overrides and removes the canary.
 package apigw

@@ -13,11 +13,18 @@ import (
 //     ".execute-api.") is served by that API's [API.Handler] or
 //     [WebSocketAPI.Handler], so the path starts with the stage name;
 //   - by path: /restapis/{api-id}/{stage}/_user_request_/{path}, the
-//     layout LocalStack uses, serves {path} in that stage.
+//     layout LocalStack uses, serves {path} in that stage;
+//   - by custom domain name ([Service.CreateDomainName]): the longest
+//     base path mapping that matches chooses the API and stage, and an
+//     unmapped path answers 403 {"message":"Forbidden"}.
 //
 // Anything else answers 404 {"message":"Not Found"}.
 func (s *Service) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if d, ok := s.domainForHost(r.Host); ok { // domainhandler.go
+			s.serveDomain(w, r, d)
+			return
+		}
 		if a, ok := s.apiForHost(r.Host); ok {
 			a.Handler().ServeHTTP(w, r)
 			return
@@ -41,6 +48,9 @@ func (s *Service) Handler() http.Handler {
 // service (by host or by the /restapis/ path layout), so that a server in
 // front of several services can route it here.
 func (s *Service) IsExecuteAPIRequest(r *http.Request) bool {
+	if _, ok := s.domainForHost(r.Host); ok {
+		return true
+	}
 	if _, ok := s.apiForHost(r.Host); ok {
 		return true
 	}

@@ -41,7 +41,7 @@ func (st *Stage) Metrics() Metrics {
 func (st *Stage) record(c *call, latency time.Duration) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	m := &st.metrics
+	m := st.metricsFor(c) // the stage's or its canary's (canary.go)
 	m.Count++
 	switch {
 	case c.status >= 500:

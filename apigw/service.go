@@ -61,6 +61,8 @@ type Service struct {
 	creds credStore // access keys that AWS_IAM routes accept (iam.go)
 
 	ws wsRegistry // WebSocket APIs, their connection throttle and cost meter (websocket.go)
+
+	domains domainStore // custom domain names and base path mappings (domain.go)
 }
 
 // New returns an empty API Gateway.
@@ -151,6 +153,9 @@ func (s *Service) CreateAPI(cfg APIConfig) (*API, error) {
 		}
 	}
 	if err := checkPolicyDocument(cfg); err != nil { // policy.go
+		return nil, err
+	}
+	if err := checkEndpointConfiguration(&cfg, s.region); err != nil { // endpointtype.go
 		return nil, err
 	}
 	s.mu.Lock()

@@ -47,6 +47,9 @@ type StageConfig struct {
 	// variables replaced ($context.requestId, $context.status, …) to the
 	// service's Logger.
 	AccessLogFormat string
+	// Canary is a REST stage's canary release: a deployment that serves
+	// a percentage of the stage's requests (canary.go). Nil means none.
+	Canary *CanarySettings
 }
 
 // Throttle is a token bucket setting: a steady rate in requests per
@@ -92,6 +95,7 @@ type Stage struct {
 	cache    *stageCache
 	metrics  Metrics
 	created  time.Time
+	canary   canaryState // the canary's deployment and metrics (canary.go)
 }
 
 // CreateStage creates a stage. Errors: BadRequestException for a bad name,
@@ -184,7 +188,7 @@ func (a *API) checkStage(cfg *StageConfig) error {
 			return ErrBadRequest.Newf("Method setting %s: cache TTL must be between 0 and 3600 seconds", k)
 		}
 	}
-	return nil
+	return a.checkCanary(cfg) // canary.go
 }
 
 // applyLocked installs a configuration (the caller holds the API's lock;
@@ -194,6 +198,7 @@ func (st *Stage) applyLocked(cfg StageConfig, dep *Deployment) {
 	defer st.mu.Unlock()
 	cfg.Variables = maps.Clone(cfg.Variables)
 	cfg.MethodSettings = maps.Clone(cfg.MethodSettings)
+	st.applyCanaryLocked(&cfg) // canary.go
 	now := st.api.s.clock.Now()
 	if st.throttle == nil || st.cfg.Throttle != cfg.Throttle {
 		st.throttle = nil
@@ -294,6 +299,7 @@ func (st *Stage) config() StageConfig {
 	cfg := st.cfg
 	cfg.Variables = maps.Clone(cfg.Variables)
 	cfg.MethodSettings = maps.Clone(cfg.MethodSettings)
+	cfg.Canary = cfg.Canary.clone()
 	return cfg
 }
 
@@ -372,15 +378,14 @@ type call struct {
 	integrationStatus  int
 	cacheHit, cacheUse bool
 	wrote              bool
+	canary             bool // served by the stage's canary deployment (canary.go)
 }
 
 func (st *Stage) serve(w http.ResponseWriter, r *http.Request, escapedPath string) {
 	s := st.api.s
-	st.mu.Lock()
-	dep, cfg := st.dep, st.cfg
-	st.mu.Unlock()
+	dep, cfg, canary := st.pick() // the stage's deployment or its canary's (canary.go)
 	c := &call{
-		s: s, api: st.api, st: st, dep: dep, cfg: cfg, kind: st.api.cfg.Kind,
+		s: s, api: st.api, st: st, dep: dep, cfg: cfg, kind: st.api.cfg.Kind, canary: canary,
 		w: w, r: r, start: s.clock.Now(),
 		requestID:         s.newRequestID(),
 		extendedRequestID: s.newExtendedRequestID(),
@@ -409,6 +414,9 @@ func (st *Stage) serve(w http.ResponseWriter, r *http.Request, escapedPath strin
 // run is the request pipeline in API Gateway's order. A non-nil result is
 // the gateway response to send instead of the integration's.
 func (c *call) run(escapedPath string) *gwError {
+	if e := c.checkPrivateEndpoint(); e != nil { // endpointtype.go
+		return e
+	}
 	body, err := io.ReadAll(io.LimitReader(c.r.Body, int64(c.s.limits.MaxPayload)+1))
 	if err != nil {
 		return c.errInternal("reading the request body: " + err.Error())
@@ -503,6 +511,7 @@ func (c *call) newRequest() *Request {
 	if c.r.Host != "" {
 		req.Header.Set("Host", c.r.Host)
 	}
+	c.applyCustomDomain(req) // domainhandler.go
 	return req
 }
 
