@@ -205,9 +205,10 @@
 // synchronously with its records as {"Records":[…]}, the JSON that
 // events.DynamoDBEvent or events.KinesisEvent of aws-lambda-go reads.
 // Each shard is read in order by its own poller, a child shard only once
-// its parent is read to its end, and one batch per shard is in flight, so
-// the records of one item arrive in the order they were written. A batch
-// holds up to BatchSize records (1 to 10,000, default 100) and at most 6 MB;
+// its parent is read to its end, and by default one batch per shard is in
+// flight, so the records of one item arrive in the order they were
+// written. A batch holds up to BatchSize records (1 to 10,000, default
+// 100) and at most 6 MB;
 // with MaximumBatchingWindowInSeconds (0 to 300) the poller gathers
 // records that long, on the clock, before invoking with fewer. Pollers
 // wait on the stream's change signal, never spin. StartingPosition is
@@ -234,10 +235,24 @@
 // or updating a mapping lets the batch in flight finish and resumes after
 // the last record processed; Close stops every poller and waits for them.
 //
-// ParallelizationFactor (1 to 10) and TumblingWindowInSeconds (0 to 900)
-// are validated and reported, but each shard is processed one batch at a
-// time and windows do not aggregate state; queues (SQS) as sources are
-// not modelled.
+// With ParallelizationFactor N (1 to 10, default 1) a shard is processed
+// by N lanes at once, each invoking the function with its own batches, so
+// up to N invocations per shard run concurrently (and count in the
+// function's ConcurrentExecutions). A record goes to the lane its
+// partition key hashes to — the item's key (dynamodb.Keys) for DynamoDB,
+// partitionKey for Kinesis — so the records of one key are still
+// processed in order, by one lane. Each lane batches, waits for its
+// batching window, retries, bisects and gives up on its own: a failing
+// batch blocks only its lane's keys while the other lanes go on. The
+// shard's checkpoint, where a disabled, updated or restarted mapping
+// resumes, never passes a record that some lane has not finished: records
+// after it that other lanes had processed are delivered again (at least
+// once, as in Lambda). A shard is read at most 1,000 records per lane
+// ahead of its checkpoint.
+//
+// TumblingWindowInSeconds (0 to 900) is validated and reported, but
+// windows do not aggregate state; queues (SQS) as sources are not
+// modelled.
 //
 // FilterCriteria (up to 5 filters, each pattern up to 4,096 characters)
 // drops, before batching, the records that match none of its filters, in

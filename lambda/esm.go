@@ -103,7 +103,9 @@ type CreateEventSourceMappingInput struct {
 	// invoking with fewer than BatchSize: 0 to 300, default 0.
 	MaximumBatchingWindowInSeconds *int
 	// ParallelizationFactor is the number of batches of one shard in
-	// flight at once: 1 to 10, default 1.
+	// flight at once: 1 to 10, default 1. The records of one partition
+	// key (a DynamoDB item's key, a Kinesis partitionKey) always go to
+	// the same of the N lanes, in order.
 	ParallelizationFactor *int
 	// MaximumRetryAttempts after a failed invocation: -1 (infinite, the
 	// default) or 0 to 10,000.
@@ -569,6 +571,9 @@ type shardState struct {
 	latest    bool
 	startIter string
 	finished  bool
+	// lane, in a lane's view of a shard with ParallelizationFactor > 1,
+	// receives the lane's checkpoints.
+	lane *lane
 }
 
 // snapshot copies the configuration.

@@ -165,6 +165,10 @@ func (m *mapping) iterator(ctx context.Context, st *shardState, after string) (s
 // pollShard reads a shard in order and processes its records in batches,
 // until the shard is read to its end (it is then finished) or ctx ends.
 func (m *mapping) pollShard(ctx context.Context, st *shardState) {
+	if n := m.settings().ParallelizationFactor; n > 1 {
+		m.pollShardParallel(ctx, st, n)
+		return
+	}
 	m.mu.Lock()
 	after := st.lastSeq
 	m.mu.Unlock()
@@ -418,6 +422,10 @@ func firstItemFailure(payload []byte, recs []streamRecord) int {
 
 // checkpoint records r as processed.
 func (m *mapping) checkpoint(st *shardState, r streamRecord) {
+	if st.lane != nil {
+		st.lane.done(r)
+		return
+	}
 	m.mu.Lock()
 	st.lastSeq = r.seq
 	m.mu.Unlock()
