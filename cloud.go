@@ -119,7 +119,8 @@ func New(opts Options) *Cloud {
 			}
 			return c.APIs.Handler(), true
 		}})
-	c.APIs = apigw.New(apigw.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed, Logger: opts.Logger})
+	c.APIs = apigw.New(apigw.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed, Logger: opts.Logger,
+		Faults: apigwFaults(c.Faults)})
 	apisHandler := c.APIs.Handler()
 	c.Edge = edge.New(edge.Options{Clock: c.Clock, ComputeClock: opts.ComputeClock, AccountID: c.AccountID, Seed: opts.Seed})
 	wireLogger := opts.Logger

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"time"
 
 	"github.com/minicloud/minicloud"
+	"github.com/minicloud/minicloud/apigw"
 	"github.com/minicloud/minicloud/clock"
 	"github.com/minicloud/minicloud/dynamo"
 	"github.com/minicloud/minicloud/lambda"
@@ -109,4 +112,27 @@ func ExampleFaults_stepFunctions() {
 	// SUCCEEDED "shipped" 3s
 	// 0s Task Carrier.Busy
 	// 1s Task Carrier.Busy
+}
+
+// The first request to a route is throttled by API Gateway, the second
+// gets a 503 from a failing backend, the third goes through.
+func ExampleFaults_apiGateway() {
+	cloud := minicloud.New(minicloud.Options{})
+	defer cloud.Close()
+	api, _ := cloud.APIs.CreateAPI(apigw.APIConfig{Name: "shop", Kind: apigw.REST})
+	_ = api.Route("GET /cart", apigw.Route{Integration: apigw.Mock{StatusCode: 200, Body: `{"items":[]}`}})
+	stage, _ := api.Deploy("prod")
+	cloud.Faults.Add(minicloud.Fault{Service: minicloud.ServiceAPIGateway, Resource: api.ID() + " GET /cart",
+		Code: "TooManyRequestsException", Times: 1})
+	cloud.Faults.Add(minicloud.Fault{Service: minicloud.ServiceAPIGateway, Resource: "* GET /cart",
+		Code: "ServiceUnavailable", Message: "cart service down", Times: 1})
+	for i := 0; i < 3; i++ {
+		w := httptest.NewRecorder()
+		stage.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/cart", nil))
+		fmt.Println(w.Code, w.Body)
+	}
+	// Output:
+	// 429 {"message": "Too Many Requests"}
+	// 503 {"message":"cart service down"}
+	// 200 {"items":[]}
 }

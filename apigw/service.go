@@ -36,6 +36,10 @@ type Options struct {
 	// Seed seeds API IDs, deployment IDs and request IDs, so that a run
 	// on a manual clock is reproducible. Zero means seed 1.
 	Seed uint64
+	// Faults, when set, is consulted for every request that reaches an
+	// integration, to inject throttling, integration timeouts and
+	// failures (see [Fault]).
+	Faults FaultFunc
 }
 
 // Service is the API Gateway of one account in one Region: the REST and
@@ -62,6 +66,8 @@ type Service struct {
 
 	ws wsRegistry // WebSocket APIs, their connection throttle and cost meter (websocket.go)
 
+	faults FaultFunc // Options.Faults (faults.go)
+
 	domains domainStore // custom domain names and base path mappings (domain.go)
 }
 
@@ -79,6 +85,7 @@ func New(opts Options) *Service {
 		limits:    opts.Limits.withDefaults(),
 		rnd:       rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		apis:      map[string]*API{},
+		faults:    opts.Faults,
 	}
 	if opts.Prices != nil {
 		s.prices = *opts.Prices

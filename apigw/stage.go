@@ -531,6 +531,10 @@ func (c *call) integrate() (*Response, *gwError) {
 	if timeout == 0 {
 		timeout = c.s.limits.IntegrationTimeout
 	}
+	integration, gerr := c.faultIntegration() // faults.go
+	if gerr != nil {
+		return nil, gerr
+	}
 	ctx, cancel := context.WithCancel(c.r.Context())
 	defer cancel()
 	type result struct {
@@ -547,7 +551,7 @@ func (c *call) integrate() (*Response, *gwError) {
 				done <- result{err: errors.New("integration panicked")}
 			}
 		}()
-		res, err := c.route.cfg.Integration.Integrate(ctx, c.req)
+		res, err := integration.Integrate(ctx, c.req)
 		done <- result{res, err}
 	}()
 	var out result
