@@ -192,7 +192,8 @@
 // {"message":"Forbidden"} to a request that did not come through a VPC
 // endpoint ([HeaderSourceVpce]) or, when the API lists VpcEndpointIds,
 // through one of those; the resource policy then decides as for any REST
-// API.
+// API. [Service.Handler] also serves a private API by the alias host of
+// an associated endpoint ([API.PrivateEndpoint]).
 //
 // [Service.CreateDomainName] makes a custom domain name after checking
 // its ACM certificate as API Gateway does (an edge-optimized name needs

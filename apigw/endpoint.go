@@ -16,13 +16,19 @@ import (
 //     layout LocalStack uses, serves {path} in that stage;
 //   - by custom domain name ([Service.CreateDomainName]): the longest
 //     base path mapping that matches chooses the API and stage, and an
-//     unmapped path answers 403 {"message":"Forbidden"}.
+//     unmapped path answers 403 {"message":"Forbidden"};
+//   - by a private API's alias host, {api-id}-{vpce-id}.execute-api.…
+//     ([API.PrivateEndpoint]): as by host, through that VPC endpoint.
 //
 // Anything else answers 404 {"message":"Not Found"}.
 func (s *Service) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if d, ok := s.domainForHost(r.Host); ok { // domainhandler.go
 			s.serveDomain(w, r, d)
+			return
+		}
+		if a, vpce, ok := s.privateAPIForHost(r.Host); ok { // endpointtype_host.go
+			s.servePrivateAlias(w, r, a, vpce)
 			return
 		}
 		if a, ok := s.apiForHost(r.Host); ok {
@@ -49,6 +55,9 @@ func (s *Service) Handler() http.Handler {
 // front of several services can route it here.
 func (s *Service) IsExecuteAPIRequest(r *http.Request) bool {
 	if _, ok := s.domainForHost(r.Host); ok {
+		return true
+	}
+	if _, _, ok := s.privateAPIForHost(r.Host); ok {
 		return true
 	}
 	if _, ok := s.apiForHost(r.Host); ok {

@@ -222,3 +222,54 @@ func TestEdgeAPI_ServedThroughAReverseProxy(t *testing.T) {
 		t.Errorf("the integration did not see the edge's headers: %v", seen)
 	}
 }
+
+func TestServiceHandler_PrivateAPIAliasHost(t *testing.T) {
+	st := privateStage(t, "vpce-0a1b2c3d", "vpce-99999999")
+	api, s := st.api, st.api.s
+	host, ok := api.PrivateEndpoint("vpce-0a1b2c3d")
+	if !ok || host != api.ID()+"-vpce-0a1b2c3d.execute-api.us-east-1.amazonaws.com" {
+		t.Fatalf("PrivateEndpoint = %q, %v", host, ok)
+	}
+	if _, ok := api.PrivateEndpoint("vpce-12345678"); ok {
+		t.Error("an endpoint that is not associated has an alias")
+	}
+	cases := []struct {
+		host, spoof string
+		want        int
+		body        string
+	}{
+		{host: host, want: 200, body: "items"},
+		// The alias names the endpoint: a header saying otherwise is replaced.
+		{host: host, spoof: "vpce-99999999", want: 200, body: "items"},
+		// Associated, but the resource policy allows only vpce-0a1b2c3d.
+		{host: api.ID() + "-vpce-99999999.execute-api.us-east-1.amazonaws.com", want: 403, body: `{"Message":"User: anonymous`},
+		// Not associated: no alias.
+		{host: api.ID() + "-vpce-12345678.execute-api.us-east-1.amazonaws.com", want: 403, body: `{"message":"Forbidden"}`},
+		// No such API.
+		{host: "zzzzzzzzzz-vpce-0a1b2c3d.execute-api.us-east-1.amazonaws.com", want: 404, body: `{"message":"Not Found"}`},
+	}
+	for _, tc := range cases {
+		r := httptest.NewRequest("GET", "/prod/items", nil)
+		r.Host = tc.host
+		if tc.spoof != "" {
+			r.Header.Set(HeaderSourceVpce, tc.spoof)
+		}
+		if got := s.IsExecuteAPIRequest(r); got != (tc.want != 404) {
+			t.Errorf("%s: IsExecuteAPIRequest = %v", tc.host, got)
+		}
+		w := serveReq(s.Handler(), r)
+		if w.Code != tc.want || !strings.HasPrefix(w.Body.String(), tc.body) {
+			t.Errorf("%s: %d %s, want %d %s", tc.host, w.Code, w.Body, tc.want, tc.body)
+		}
+	}
+	// A public API has no alias host.
+	pub := mustAPI(t, s, REST, map[string]Integration{"GET /x": named("x")})
+	if _, err := pub.Deploy("prod"); err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("GET", "/prod/x", nil)
+	r.Host = pub.ID() + "-vpce-0a1b2c3d.execute-api.us-east-1.amazonaws.com"
+	if w := serveReq(s.Handler(), r); w.Code != 403 {
+		t.Errorf("public API by alias: %d %s", w.Code, w.Body)
+	}
+}
