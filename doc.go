@@ -74,4 +74,29 @@
 //	c := clock.NewManual(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 //	db := dynamo.New(dynamo.Options{Clock: c})
 //	c.Advance(48 * time.Hour) // everything due in two days happens now, in order
+//
+// # Fault injection
+//
+// [Cloud.Faults] makes the account fail on purpose, the way AWS fails, so
+// that a test can prove its retries and error handling. A [Fault] rule
+// aims at calls by service, operation, resource (a "*" glob over a table,
+// a function, a Task's ARN or an API's "apiId routeKey") and an optional
+// predicate; it injects an AWS error with AWS's status and message, a
+// latency on the clock, DynamoDB batch items left unprocessed, or a Lambda
+// function error, runtime crash, timeout, slow or failing cold start or
+// duplicate asynchronous delivery; it hits always, the next N calls, with
+// a probability drawn from the seeded source, or between two clock times:
+//
+//	cloud.Faults.Add(minicloud.Fault{
+//		Service:   minicloud.ServiceDynamoDB,
+//		Operation: "PutItem",
+//		Resource:  "orders",
+//		Code:      "ThrottlingException",
+//		Times:     2,
+//	})
+//
+// The wire protocols answer injected errors exactly as AWS does, so a real
+// aws-sdk-go-v2 client retries them as it would against AWS. Every fault
+// is recorded in [Faults.Injected] and logged to [Options].Logger. See
+// docs/faults.md for what each service can inject.
 package minicloud
