@@ -241,6 +241,24 @@
 // tracing are recorded, not acted on. Versions (publish) are not
 // supported.
 //
+// # Testing a single state
+//
+// [Service.TestState] runs one state once, as the TestState API does: a
+// state's JSON alone (its Next and Catch targets need not exist) or, with
+// StateName, one state of a whole definition. It applies InputPath,
+// Parameters, the call (the registered resource, or Mock's result or
+// error), ResultSelector, ResultPath and OutputPath, and at the DEBUG and
+// TRACE levels returns the data after each step ([InspectionData]). An
+// error is RETRIABLE when the first retrier matching it has attempts left
+// (StateConfiguration.RetrierRetryCount says how many were made; the
+// backoff it would wait is in ErrorDetails, NextState is the state
+// itself), CAUGHT_ERROR when a catcher matches it (the catcher's output
+// and Next), and FAILED otherwise; States.Runtime is never handled.
+// Activities, .sync and .waitForTaskToken Tasks, Map and Parallel states
+// need a Mock, as on AWS; a Mock applies only to Task, Map and Parallel
+// states, and Context (the $$ object) only with a Mock. A Wait state does
+// not wait, nothing is recorded, and the run is not billed.
+//
 // # Drawing
 //
 // [StateMachine.Draw] renders a definition as a Mermaid flowchart

@@ -19,8 +19,8 @@
 // x-amzn-RequestId, a version 4 UUID drawn from a seeded source.
 //
 // Operations served: CreateStateMachine, DescribeStateMachine,
-// ListStateMachines, DeleteStateMachine, ValidateStateMachineDefinition,
-// StartExecution, StartSyncExecution, DescribeExecution, StopExecution,
+// ListStateMachines, DeleteStateMachine, UpdateStateMachine,
+// ValidateStateMachineDefinition, TestState, StartExecution, StartSyncExecution, DescribeExecution, StopExecution,
 // ListExecutions, GetExecutionHistory, and SendTaskSuccess,
 // SendTaskFailure and SendTaskHeartbeat for task tokens, and
 // CreateActivity, DescribeActivity, DeleteActivity, ListActivities and

@@ -16,6 +16,7 @@ var operations = map[string]operation{
 	"DeleteStateMachine":             op[stateMachineRequest]{deleteStateMachine},
 	"UpdateStateMachine":             op[updateStateMachineRequest]{updateStateMachine},
 	"ValidateStateMachineDefinition": op[validateRequest]{validateDefinition},
+	"TestState":                      op[testStateRequest]{testState},
 	"StartExecution":                 op[startExecutionRequest]{startExecution},
 	"StartSyncExecution":             op[startExecutionRequest]{startSyncExecution},
 	"DescribeExecution":              op[executionRequest]{describeExecution},
