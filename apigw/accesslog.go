@@ -80,6 +80,8 @@ func (c *call) contextVar(name string, latency time.Duration) (string, bool) {
 			return strconv.Quote(c.errMessage), true
 		}
 		return c.errMessage, true
+	case "isCanaryRequest":
+		return strconv.FormatBool(c.canary), true
 	case "error.validationErrorString":
 		return c.validationError, true
 	case "error.responseType":

@@ -353,3 +353,29 @@ func BenchmarkStage_Canary(b *testing.B) {
 		})
 	}
 }
+
+func TestAccessLog_IsCanaryRequest(t *testing.T) {
+	var lines []string
+	s, _ := newTestService(t)
+	s.logger = newCaptureLogger(&lines)
+	api, v2 := canaryAPI(t, s)
+	st := setCanary(t, api, &CanarySettings{DeploymentID: v2.ID, PercentTraffic: 50})
+	if _, err := api.UpdateStage("prod", func(c *StageConfig) { c.AccessLogFormat = "canary=$context.isCanaryRequest" }); err != nil {
+		t.Fatal(err)
+	}
+	got := hits(st, 20)
+	var logged []string
+	for _, l := range lines {
+		if v, ok := strings.CutPrefix(l, "canary="); ok {
+			logged = append(logged, v)
+		}
+	}
+	if len(logged) != len(got) {
+		t.Fatalf("%d access log lines for %d requests", len(logged), len(got))
+	}
+	for i, v := range got {
+		if want := map[string]string{"v1": "false", "v2": "true"}[v]; logged[i] != want {
+			t.Errorf("request %d served by %s logged canary=%s", i, v, logged[i])
+		}
+	}
+}
