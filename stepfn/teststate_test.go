@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/minicloud/minicloud/clock"
+	"github.com/minicloud/minicloud/internal/awserr"
 )
 
 const chargeArn = "arn:aws:lambda:us-east-1:123456789012:function:charge"
@@ -219,4 +220,60 @@ func ExampleService_TestState() {
 	// Output:
 	// SUCCEEDED Charge {"price":{"total":42},"sku":"A1"}
 	// {"total":42}
+}
+
+// FuzzTestState checks that any definition, input and mock either runs
+// or is refused with an AWS error code, never a panic.
+func FuzzTestState(f *testing.F) {
+	f.Add(`{"Type":"Pass","Result":{"a":1},"ResultPath":"$.r","End":true}`, `{"x":1}`, "", "")
+	f.Add(`{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage","Parameters":{"m.$":"$.x"},"Retry":[{"ErrorEquals":["E"]}],"Catch":[{"ErrorEquals":["States.ALL"],"Next":"C"}],"End":true}`, `{"x":[1,2]}`, "", "E")
+	f.Add(`{"Type":"Map","ItemsPath":"$.x","ItemSelector":{"v.$":"$$.Map.Item.Value"},"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}`, `{"x":[1,2]}`, `[1]`, "")
+	f.Add(`{"Type":"Choice","Choices":[{"Variable":"$.n","NumericEquals":1,"Next":"A"}],"Default":"B"}`, `{"n":1}`, "", "")
+	f.Add(`{"Type":"Wait","SecondsPath":"$.s","Next":"N"}`, `{"s":-1}`, "", "")
+	s := New(Options{Clock: clock.NewManual(epoch)})
+	f.Cleanup(func() { s.Close() })
+	f.Fuzz(func(t *testing.T, def, input, mockResult, mockErr string) {
+		in := &TestStateInput{Definition: def, Input: input, InspectionLevel: InspectionDebug}
+		if mockResult != "" || mockErr != "" {
+			in.Mock = &TestStateMock{Result: mockResult}
+			if mockErr != "" {
+				in.Mock.ErrorOutput = &TestStateMockError{Error: mockErr}
+			}
+		}
+		out, err := s.TestState(context.Background(), in)
+		if err != nil {
+			if awserr.Code(err) == "" {
+				t.Fatalf("error without a code: %v", err)
+			}
+			return
+		}
+		switch out.Status {
+		case TestStatusSucceeded, TestStatusFailed, TestStatusRetriable, TestStatusCaughtError:
+		default:
+			t.Fatalf("status %q", out.Status)
+		}
+	})
+}
+
+// BenchmarkTestState measures one TestState of a Task with every
+// processing step, mocked (no call) and calling a Go resource.
+func BenchmarkTestState(b *testing.B) {
+	s := New(Options{Clock: clock.NewManual(epoch)})
+	defer s.Close()
+	s.RegisterResource(chargeArn, ResourceFunc(func(ctx context.Context, in []byte) ([]byte, error) { return []byte(`{"price":10}`), nil }))
+	def := `{"Type":"Task","Resource":"` + chargeArn + `","InputPath":"$.order","Parameters":{"id.$":"$.id"},
+		"ResultSelector":{"p.$":"$.price"},"ResultPath":"$.charge","Next":"Ship"}`
+	for _, bc := range []struct {
+		name string
+		mock *TestStateMock
+	}{{"mocked", &TestStateMock{Result: `{"price":10}`}}, {"resource", nil}} {
+		b.Run(bc.name, func(b *testing.B) {
+			in := &TestStateInput{Definition: def, Input: `{"order":{"id":7}}`, InspectionLevel: InspectionDebug, Mock: bc.mock}
+			for b.Loop() {
+				if out, err := s.TestState(context.Background(), in); err != nil || out.Status != TestStatusSucceeded {
+					b.Fatal(out, err)
+				}
+			}
+		})
+	}
 }
