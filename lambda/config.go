@@ -135,6 +135,8 @@ type FunctionConfiguration struct {
 	Architectures    []string
 	PackageType      string
 	DeadLetterConfig *DeadLetterConfig
+	// VpcConfig is nil for a function outside any VPC.
+	VpcConfig *VpcConfigResponse
 	// LastModified is an ISO 8601 time, as Lambda formats it.
 	LastModified string
 	// RevisionId changes with every update.
@@ -161,6 +163,7 @@ type config struct {
 	imageSize    int64
 	codeSha256   string
 	dlq          *DeadLetterConfig
+	vpc          *vpcSetting
 	handlerName  string
 	lastModified time.Time
 }
@@ -326,6 +329,7 @@ func (c *config) configuration(name, arn, version, revision string) FunctionConf
 		Architectures:    []string{c.arch},
 		PackageType:      c.packageType,
 		DeadLetterConfig: c.dlq,
+		VpcConfig:        c.vpc.response(),
 		LastModified:     c.lastModified.UTC().Format("2006-01-02T15:04:05.000-0700"),
 		RevisionId:       revision,
 		State:            "Active",
@@ -346,7 +350,7 @@ func (c *config) sameAs(o *config) bool {
 	return c.runtime == o.runtime && c.role == o.role && c.description == o.description &&
 		c.memoryMB == o.memoryMB && c.timeout == o.timeout && c.ephemeralMB == o.ephemeralMB &&
 		maps.Equal(c.env, o.env) && c.arch == o.arch && c.codeSha256 == o.codeSha256 &&
-		c.dlq == o.dlq
+		c.dlq == o.dlq && c.vpc.equal(o.vpc)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

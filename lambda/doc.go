@@ -262,6 +262,35 @@
 // record is matched as it appears in the event; a Kinesis record on its
 // data key, decoded and parsed as JSON.
 //
+// # VPC networking
+//
+// A function runs outside any VPC unless it has a [VpcConfig]: subnets
+// (at most 16) and security groups (at most 5), all in one VPC, whose
+// VpcId GetFunctionConfiguration reports. The network it runs in is a
+// small model on the Service, built with EC2's concepts: [Service.PutVpc],
+// [Service.PutSubnet] (with or without a route to a NAT gateway),
+// [Service.PutSecurityGroup] (stateful ingress and egress rules by port
+// range, to any address or to a group; a group made without egress rules
+// allows all outbound traffic, as in EC2) and [Service.PutResource]: a
+// named endpoint, private to a VPC and in security groups, or public,
+// served in memory (a net.Pipe per connection) or by a dialer of the
+// test's.
+//
+// A handler connects with [Dial](ctx, "rds-proxy.internal:5432"). A
+// function outside any VPC reaches public resources and no private one; a
+// function in a VPC reaches a private resource of its VPC when one of its
+// groups allows egress to the port (and the resource's group, or any
+// address) and one of the resource's groups allows ingress on it (from the
+// function's group, or any address), and reaches the internet only when
+// its subnets route to a NAT gateway. Otherwise Dial returns a
+// [*ReachabilityError] whose Reason and message name the missing piece:
+// "function is not in a VPC", "security group sg-1 does not allow egress
+// to port 5432", "resource's security group sg-db does not allow ingress
+// from sg-1 on port 5432", "subnet subnet-a has no route to a NAT
+// gateway, so the internet is unreachable". A connection may outlive its
+// invocation, as one kept in a warm environment does; Close closes the
+// connections still open.
+//
 // # Functions as processes
 //
 // [ProcessHandler] makes a function of an executable instead of a Go
@@ -300,7 +329,11 @@
 //
 // # Approximations
 //
-// Go handlers' environments share one Go process: a handler's memory is
+// The network model has no addresses, route tables, network ACLs,
+// peering or VPC endpoints; a function with several subnets reaches the
+// internet only if every one routes to a NAT gateway (in AWS, invocations
+// placed in the others would fail); Dial is for Go handlers, not for
+// processes. Go handlers' environments share one Go process: a handler's memory is
 // not limited (Max Memory Used reports the process's heap, capped at the
 // function's memory), its CPU is not throttled by its memory size, output
 // written to os.Stdout does not reach the function's log, and a handler

@@ -79,6 +79,9 @@ type CreateFunctionInput struct {
 	PackageType      string
 	Code             *FunctionCode
 	DeadLetterConfig *DeadLetterConfig
+	// VpcConfig connects the function to a VPC; nil runs it outside any
+	// VPC. See [VpcConfig] and [Dial].
+	VpcConfig *VpcConfig
 	// Publish publishes version 1 at once.
 	Publish bool
 }
@@ -161,6 +164,9 @@ func (s *Service) CreateFunction(ctx context.Context, in *CreateFunctionInput) (
 	}
 	cfg.arch = arch
 	if err := s.validateCode(cfg, in.Code, "CreateFunction"); err != nil {
+		return nil, err
+	}
+	if cfg.vpc, err = s.validateVpcConfig(in.VpcConfig); err != nil {
 		return nil, err
 	}
 
@@ -393,6 +399,9 @@ type UpdateFunctionConfigurationInput struct {
 	Environment      *Environment
 	EphemeralStorage *EphemeralStorage
 	DeadLetterConfig *DeadLetterConfig
+	// VpcConfig, when set, replaces the function's; one with no subnets
+	// and no security groups takes it out of its VPC.
+	VpcConfig *VpcConfig
 	// RevisionId, when set, must be $LATEST's current RevisionId.
 	RevisionId string
 }
@@ -447,6 +456,11 @@ func (s *Service) UpdateFunctionConfiguration(ctx context.Context, in *UpdateFun
 		cfg.dlq = in.DeadLetterConfig
 		if in.DeadLetterConfig.Target == nil {
 			cfg.dlq = nil
+		}
+	}
+	if in.VpcConfig != nil {
+		if cfg.vpc, err = s.validateVpcConfig(in.VpcConfig); err != nil {
+			return nil, err
 		}
 	}
 	if err := s.checkConfig(&cfg); err != nil {

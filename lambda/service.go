@@ -97,6 +97,7 @@ type Service struct {
 	async asyncQueue
 	meter meter
 	esm   esmRegistry
+	vpc   network
 
 	// wg counts every goroutine the service starts: handlers, async
 	// attempts, provisioned initialisation. Close waits for them.
@@ -184,6 +185,7 @@ func (s *Service) Close() error {
 	s.closeCancel()
 	s.esm.close()
 	s.async.close()
+	s.vpc.close()
 	for _, fn := range fns {
 		for _, p := range fn.allPools() {
 			p.retire(context.Canceled)
