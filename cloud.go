@@ -88,6 +88,9 @@ type Cloud struct {
 	Faults *Faults
 
 	handler http.Handler
+	// lambdaWire serves Lambda's API; Close removes the packages it
+	// extracted.
+	lambdaWire *lambdawire.Handler
 }
 
 // New returns a new, empty account.
@@ -122,7 +125,8 @@ func New(opts Options) *Cloud {
 	c.APIs = apigw.New(apigw.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed, Logger: opts.Logger,
 		Faults: apigwFaults(c.Faults)})
 	apisHandler := c.APIs.Handler()
-	c.Edge = edge.New(edge.Options{Clock: c.Clock, ComputeClock: opts.ComputeClock, AccountID: c.AccountID, Seed: opts.Seed})
+	c.Edge = edge.New(edge.Options{Clock: c.Clock, ComputeClock: opts.ComputeClock, AccountID: c.AccountID, Seed: opts.Seed,
+		Faults: edgeFaults(c.Faults)})
 	wireLogger := opts.Logger
 	if wireLogger == nil {
 		wireLogger = slog.New(slog.DiscardHandler)
@@ -130,6 +134,7 @@ func New(opts Options) *Cloud {
 	// DynamoDB requests go to the Region their signature names.
 	dynamoHandler := wire.NewRegionRouter(c.DynamoAccount, wire.Options{Region: c.Region, Credentials: opts.Credentials, Logger: wireLogger})
 	lambdaHandler := lambdawire.NewHandler(c.Lambda, lambdawire.Options{Seed: opts.Seed, Logger: wireLogger})
+	c.lambdaWire = lambdaHandler
 	sfnHandler := sfnwire.NewHandler(c.StepFunctions, sfnwire.Options{Seed: opts.Seed, Logger: wireLogger})
 	c.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if c.APIs.IsExecuteAPIRequest(r) {
@@ -209,7 +214,8 @@ func (c *Cloud) Handler() http.Handler { return c.handler }
 
 // Close stops every service's background work.
 func (c *Cloud) Close() error {
-	return errors.Join(c.Edge.Close(), c.StepFunctions.Close(), c.Lambda.Close(), c.DynamoAccount.Close())
+	// The function processes stop with Lambda, before their packages go.
+	return errors.Join(c.Edge.Close(), c.StepFunctions.Close(), c.Lambda.Close(), c.lambdaWire.Close(), c.DynamoAccount.Close())
 }
 
 // TestEpoch is the instant a test account's manual clock starts at.

@@ -192,7 +192,7 @@ func testLambdaSDK(t *testing.T, client *awslambda.Client) {
 	})
 	t.Run("CreateFunction of Go code is refused", func(t *testing.T) {
 		_, err := client.CreateFunction(ctx, &awslambda.CreateFunctionInput{FunctionName: aws.String("new"), Handler: aws.String("bootstrap"),
-			Role: aws.String("arn:aws:iam::123456789012:role/r"), Runtime: types.RuntimeProvidedal2023, Code: &types.FunctionCode{ZipFile: []byte("PK")}})
+			Role: aws.String("arn:aws:iam::123456789012:role/r"), Runtime: types.RuntimePython312, Code: &types.FunctionCode{ZipFile: []byte("PK")}})
 		var ip *types.InvalidParameterValueException
 		if !errors.As(err, &ip) || !strings.Contains(aws.ToString(ip.Message), "not registered") {
 			t.Fatalf("%T %v", err, err)

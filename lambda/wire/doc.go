@@ -42,15 +42,33 @@
 //
 // # Code over the wire
 //
-// A Go handler cannot travel in a .zip: the functions a program invokes
-// through the SDK are the ones its test created in Go with
-// lambda.Service.CreateFunction on the same Service. CreateFunction over
-// the wire creates a function only when its Handler string is a key of
-// [Options].Handlers, the Go code the test registered under that name
-// (the .zip, if any, is used for its sizes only); any other Handler is
-// refused with an InvalidParameterValueException saying so. An
-// UpdateFunctionConfiguration naming another registered Handler switches
-// the function to that code.
+// CreateFunction runs the package it is given when the runtime is an
+// OS-only one (provided.al2023, the default, or provided.al2) and the
+// Handler names no Go code registered in [Options].Handlers: the ZipFile
+// (base64 in the JSON body) is checked as Lambda checks it (a corrupt
+// archive or an entry leaving the package is an
+// InvalidParameterValueException, "Could not unzip uploaded file. Please
+// check your file, then try to upload again."; the 50 MB zipped and
+// 250 MB unzipped quotas are read from the archive's directory before
+// anything is written), extracted under [Options].CodeDir, and its
+// bootstrap, made executable, runs as a process through the Runtime API
+// (lambda.ProcessHandler), one per execution environment. As in Lambda,
+// the entry point is always ./bootstrap, whatever the Handler says, and
+// a package without one is created but fails every init with
+// Runtime.InvalidEntrypoint, "Error: Couldn't find valid bootstrap(s):
+// [/var/task/bootstrap /opt/bootstrap]". CodeSha256 is the base64
+// SHA-256 of the .zip and CodeSize its length. UpdateFunctionCode with a
+// .zip replaces the package of $LATEST; published versions keep theirs.
+// A package is removed once no version of any function runs it, and
+// [Handler.Close] removes them all.
+//
+// Go code cannot travel in a .zip: a function created over the wire
+// whose Handler is a key of [Options].Handlers runs the Go code the test
+// registered under that name (its .zip, if any, counts for its sizes
+// only), and an UpdateFunctionConfiguration naming another registered
+// Handler switches the function to that code. Packages in S3, container
+// images and the code of managed runtimes (python3.12, nodejs22.x…) are
+// refused with an InvalidParameterValueException saying so.
 //
 // # Errors
 //
@@ -74,8 +92,9 @@
 // InvokeWithResponseStream, InvokeAsync, layers, permissions, event
 // source mappings, function URLs, tags, provisioned concurrency and
 // event invoke configurations have no route yet: they are answered as
-// unknown operations. GetFunction returns no Code location (there is no
-// package to download) and configurations omit DeadLetterConfig (its
+// unknown operations. GetFunction's Code.Location has the shape of
+// Lambda's presigned S3 URL but cannot be downloaded (minicloud serves no
+// S3), and configurations omit DeadLetterConfig (its
 // target is a Go value, not an ARN). The Retry-After value of a throttle,
 // which AWS does not document, is always one second.
 package wire

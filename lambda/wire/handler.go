@@ -19,15 +19,21 @@ import (
 )
 
 // Options configures a [Handler]. The zero value serves the functions
-// created in Go and refuses CreateFunction over the wire.
+// created in Go and creates functions over the wire from .zip packages
+// holding a bootstrap executable, extracted under os.TempDir().
 type Options struct {
-	// Handlers is the code CreateFunction may use over the wire, keyed by
-	// the request's Handler string (such as "bootstrap" or
-	// "main.handleOrder"). Go code cannot be uploaded in a .zip: a
-	// CreateFunction whose Handler is not a key here is refused with an
-	// InvalidParameterValueException. Functions created with
-	// lambda.Service.CreateFunction in Go need no entry.
+	// Handlers is Go code CreateFunction may use over the wire, keyed by
+	// the request's Handler string (such as "main.handleOrder"): a
+	// CreateFunction whose Handler is a key here runs that code, and its
+	// .zip, if any, counts for its sizes only. Other functions created
+	// over the wire run the bootstrap of their .zip (see the package
+	// doc). Functions created with lambda.Service.CreateFunction in Go
+	// need no entry.
 	Handlers map[string]*lambda.Code
+	// CodeDir is where the packages of functions created over the wire
+	// are extracted, each .zip in a directory of its own under one made
+	// for the Handler. Default: os.TempDir(). Close removes them.
+	CodeDir string
 	// Seed seeds the source of request IDs, so that a run is
 	// reproducible. Zero means seed 1.
 	Seed uint64
@@ -47,6 +53,12 @@ type Handler struct {
 
 	mu   sync.Mutex
 	rand *rand.Rand
+
+	// pkgs holds the extracted .zip packages; codeMu orders the
+	// operations that create, replace and delete code so that a package
+	// being created is never collected.
+	pkgs   codeStore
+	codeMu sync.Mutex
 }
 
 // NewHandler returns a handler serving svc over Lambda's wire protocol.
@@ -59,7 +71,8 @@ func NewHandler(svc *lambda.Service, opts Options) *Handler {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Handler{svc: svc, opts: opts, logger: logger, rand: rand.New(rand.NewPCG(seed, seed^0x510e527fade682d1))}
+	return &Handler{svc: svc, opts: opts, logger: logger, rand: rand.New(rand.NewPCG(seed, seed^0x510e527fade682d1)),
+		pkgs: codeStore{parent: opts.CodeDir}}
 }
 
 // PathPrefixes are the first segments of the paths of Lambda's API, by

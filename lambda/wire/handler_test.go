@@ -37,7 +37,8 @@ func newTestHandler(t testing.TB) (*Handler, *lambda.Service) {
 			t.Fatal(err)
 		}
 	}
-	h := NewHandler(svc, Options{Handlers: map[string]*lambda.Code{"echo.handler": echo}})
+	h := NewHandler(svc, Options{Handlers: map[string]*lambda.Code{"echo.handler": echo}, CodeDir: t.TempDir()})
+	t.Cleanup(func() { _ = svc.Close(); _ = h.Close() }) // processes stop before their packages go
 	return h, svc
 }
 

@@ -107,12 +107,9 @@ func (c *functionCode) native() *lambda.FunctionCode {
 
 // code returns the registered code of a Handler string.
 func (h *Handler) code(name string) (*lambda.Code, error) {
-	if name == "" {
-		return nil, lambda.ErrInvalidParameterValue.New("Handler is required: minicloud runs the Go code registered under that name in wire.Options.Handlers")
-	}
 	c, ok := h.opts.Handlers[name]
 	if !ok || c == nil {
-		return nil, lambda.ErrInvalidParameterValue.Newf("Handler %q is not registered: minicloud cannot run uploaded code, so a function created over the wire runs the Go code registered under its Handler in wire.Options.Handlers (or create the function in Go with lambda.Service.CreateFunction)", name)
+		return nil, lambda.ErrInvalidParameterValue.Newf("Handler %q is not registered: minicloud runs a function created over the wire from the bootstrap executable of its ZipFile (runtime provided.al2023 or provided.al2), or from the Go code registered under its Handler in wire.Options.Handlers; it cannot fetch code from S3, run container images or run other runtimes' code (or create the function in Go with lambda.Service.CreateFunction)", name)
 	}
 	return c, nil
 }
@@ -136,12 +133,8 @@ func (h *Handler) createFunction(req *request) (*response, error) {
 	if err := decodeBody(req, &in); err != nil {
 		return nil, err
 	}
-	code, err := h.code(in.Handler)
-	if err != nil {
-		return nil, err
-	}
 	native := &lambda.CreateFunctionInput{
-		FunctionName: in.FunctionName, Handler: code, Runtime: in.Runtime, Role: in.Role,
+		FunctionName: in.FunctionName, Runtime: in.Runtime, Role: in.Role,
 		Description: in.Description, MemorySize: in.MemorySize, Timeout: in.Timeout,
 		EphemeralStorage: in.EphemeralStorage, Architectures: in.Architectures, PackageType: in.PackageType,
 		Code: in.Code.native(), Publish: in.Publish,
@@ -149,6 +142,14 @@ func (h *Handler) createFunction(req *request) (*response, error) {
 	if in.Environment != nil {
 		native.Environment = &lambda.Environment{Variables: in.Environment.Variables}
 	}
+	if h.fromZip(in.Handler, in.Runtime, in.PackageType, in.Code) {
+		return h.createFromZip(req.ctx, native, in.Handler)
+	}
+	code, err := h.code(in.Handler)
+	if err != nil {
+		return nil, err
+	}
+	native.Handler = code
 	out, err := h.svc.CreateFunction(req.ctx, native)
 	if err != nil {
 		return nil, err
@@ -166,9 +167,11 @@ func (h *Handler) getFunction(req *request) (*response, error) {
 	}
 	var doc struct {
 		Configuration functionConfiguration `json:"Configuration"`
+		Code          *codeLocation         `json:"Code,omitempty"`
 		Concurrency   *concurrency          `json:"Concurrency,omitempty"`
 	}
 	doc.Configuration = toWire(&out.Configuration)
+	doc.Code = h.codeLocation(&out.Configuration)
 	if out.Concurrency != nil {
 		doc.Concurrency = &concurrency{ReservedConcurrentExecutions: *out.Concurrency}
 	}
@@ -241,9 +244,15 @@ func (h *Handler) updateFunctionCode(req *request) (*response, error) {
 	if err := decodeBody(req, &in); err != nil {
 		return nil, err
 	}
-	out, err := h.svc.UpdateFunctionCode(req.ctx, &lambda.UpdateFunctionCodeInput{
+	native := &lambda.UpdateFunctionCodeInput{
 		FunctionName: req.function, Code: in.functionCode.native(), Publish: in.Publish, RevisionId: in.RevisionId,
-	})
+	}
+	if len(in.ZipFile) > 0 {
+		if res, ok, err := h.updateFromZip(req.ctx, native); ok {
+			return res, err
+		}
+	}
+	out, err := h.svc.UpdateFunctionCode(req.ctx, native)
 	if err != nil {
 		return nil, err
 	}
@@ -254,6 +263,9 @@ func (h *Handler) deleteFunction(req *request) (*response, error) {
 	if err := h.svc.DeleteFunction(req.ctx, &lambda.DeleteFunctionInput{FunctionName: req.function, Qualifier: req.query.Get("Qualifier")}); err != nil {
 		return nil, err
 	}
+	h.codeMu.Lock()
+	h.collectCode()
+	h.codeMu.Unlock()
 	return &response{status: http.StatusNoContent}, nil
 }
 

@@ -45,6 +45,10 @@ type Reply struct {
 // count is per process: it shows an execution environment being reused.
 var count int
 
+// greeting starts the "hello" reply; a test builds a second version of
+// the function with -ldflags "-X main.greeting=…" to tell the two apart.
+var greeting = "hello"
+
 func handle(ctx context.Context, ev Event) (*Reply, error) {
 	count++
 	lc, _ := lambdacontext.FromContext(ctx)
@@ -64,7 +68,7 @@ func handle(ctx context.Context, ev Event) (*Reply, error) {
 	deadline, _ := ctx.Deadline()
 	trace, _ := ctx.Value("x-amzn-trace-id").(string)
 	return &Reply{
-		Greeting:    "hello " + ev.Name,
+		Greeting:    greeting + " " + ev.Name,
 		RequestID:   lc.AwsRequestID,
 		FunctionARN: lc.InvokedFunctionArn,
 		Function:    lambdacontext.FunctionName,
