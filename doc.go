@@ -80,11 +80,13 @@
 // [Cloud.Faults] makes the account fail on purpose, the way AWS fails, so
 // that a test can prove its retries and error handling. A [Fault] rule
 // aims at calls by service, operation, resource (a "*" glob over a table,
-// a function, a Task's ARN or an API's "apiId routeKey") and an optional
-// predicate; it injects an AWS error with AWS's status and message, a
-// latency on the clock, DynamoDB batch items left unprocessed, or a Lambda
-// function error, runtime crash, timeout, slow or failing cold start or
-// duplicate asynchronous delivery; it hits always, the next N calls, with
+// a function, a Task's ARN, an API's "apiId routeKey" or a distribution's
+// "distributionId originId") and an optional predicate; it injects an AWS
+// error with AWS's status and message, a latency on the clock, DynamoDB
+// batch items left unprocessed, a Lambda function error, runtime crash,
+// timeout, slow or failing cold start or duplicate asynchronous delivery,
+// an API Gateway throttle or integration timeout, a failing or unreachable
+// CloudFront origin; it hits always, the next N calls, with
 // a probability drawn from the seeded source, or between two clock times:
 //
 //	cloud.Faults.Add(minicloud.Fault{

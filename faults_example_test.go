@@ -12,6 +12,7 @@ import (
 	"github.com/minicloud/minicloud/apigw"
 	"github.com/minicloud/minicloud/clock"
 	"github.com/minicloud/minicloud/dynamo"
+	"github.com/minicloud/minicloud/edge"
 	"github.com/minicloud/minicloud/lambda"
 	"github.com/minicloud/minicloud/stepfn"
 )
@@ -135,4 +136,37 @@ func ExampleFaults_apiGateway() {
 	// 429 {"message": "Too Many Requests"}
 	// 503 {"message":"cart service down"}
 	// 200 {"items":[]}
+}
+
+// An origin group fails over: the primary origin is unreachable, so
+// CloudFront asks the secondary.
+func ExampleFaults_cloudFront() {
+	ctx := context.Background()
+	cloud := minicloud.New(minicloud.Options{})
+	defer cloud.Close()
+	answer := func(body string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, body) })
+	}
+	created, err := cloud.Edge.CreateDistribution(ctx, &edge.CreateDistributionInput{DistributionConfig: &edge.DistributionConfig{
+		CallerReference: "site",
+		Origins:         []edge.Origin{{Id: "primary", Handler: answer("from primary")}, {Id: "backup", Handler: answer("from backup")}},
+		OriginGroups: []edge.OriginGroup{{Id: "both", Members: []string{"primary", "backup"},
+			FailoverCriteria: []int{500, 502, 503, 504}}},
+		DefaultCacheBehavior: edge.CacheBehavior{TargetOriginId: "both"},
+	}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	dist := created.Distribution
+	cloud.Faults.Add(minicloud.Fault{Service: minicloud.ServiceCloudFront, Resource: dist.Id + " primary", Kind: minicloud.FaultCrash})
+	w := httptest.NewRecorder()
+	dist.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))
+	fmt.Println(w.Code, w.Body)
+	for _, f := range cloud.Faults.Injected() {
+		fmt.Println(f.Operation, f.Resource == dist.Id+" primary", f.Kind)
+	}
+	// Output:
+	// 200 from backup
+	// Origin true crash
 }

@@ -514,11 +514,18 @@ func (d *Distribution) callOrigin(ctx context.Context, x *exchange) *edgeRespons
 		or.URL.Scheme = "https"
 	}
 	start := s.clock.Now()
+	handler, unreachable := d.faultOrigin(ctx, x.req.originID, origin.Handler) // faults.go
+	if unreachable {
+		resp := failureResponse(&failure{status: http.StatusBadGateway, xcache: XCacheError,
+			message: "CloudFront wasn't able to connect to the origin."}, x.id)
+		d.metrics.origin(resp.status, 0)
+		return resp
+	}
 	rec := &recorder{header: http.Header{}, status: 0}
 	done := make(chan any, 1)
 	go func() {
 		defer func() { done <- recover() }()
-		origin.Handler.ServeHTTP(rec, or)
+		handler.ServeHTTP(rec, or)
 	}()
 	t := s.clock.NewTimer(timeout)
 	defer t.Stop()

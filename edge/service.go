@@ -110,6 +110,10 @@ type Options struct {
 	InvalidationTime time.Duration
 	// Prices are the cost meter's prices; zero means [DefaultPrices].
 	Prices Prices
+	// Faults, when set, is consulted for every request sent to an origin,
+	// to inject an unreachable, slow, timing-out or failing origin (see
+	// [Fault]).
+	Faults FaultFunc
 }
 
 // Service is CloudFront for one account: distributions, their caches at
@@ -129,6 +133,7 @@ type Service struct {
 	rng           *rand.Rand
 	distributions map[string]*Distribution
 	byCaller      map[string]*Distribution
+	faults        FaultFunc // Options.Faults (faults.go)
 
 	meter meter
 }
@@ -164,6 +169,7 @@ func New(opts Options) *Service {
 		rng:           rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)),
 		distributions: map[string]*Distribution{},
 		byCaller:      map[string]*Distribution{},
+		faults:        opts.Faults,
 	}
 	if p, ok := regionPlaces[opts.DefaultViewerRegion]; ok && len(s.locations) > 0 {
 		s.defaultLocation = nearest(s.locations, p[0], p[1])
