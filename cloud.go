@@ -125,7 +125,8 @@ func New(opts Options) *Cloud {
 	c.APIs = apigw.New(apigw.Options{Clock: c.Clock, Region: c.Region, AccountID: c.AccountID, Seed: opts.Seed, Logger: opts.Logger,
 		Faults: apigwFaults(c.Faults)})
 	apisHandler := c.APIs.Handler()
-	c.Edge = edge.New(edge.Options{Clock: c.Clock, ComputeClock: opts.ComputeClock, AccountID: c.AccountID, Seed: opts.Seed})
+	c.Edge = edge.New(edge.Options{Clock: c.Clock, ComputeClock: opts.ComputeClock, AccountID: c.AccountID, Seed: opts.Seed,
+		Faults: edgeFaults(c.Faults)})
 	wireLogger := opts.Logger
 	if wireLogger == nil {
 		wireLogger = slog.New(slog.DiscardHandler)
