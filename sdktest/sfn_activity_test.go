@@ -66,7 +66,7 @@ func TestSFN_ActivityWorkerThroughTheSDK(t *testing.T) {
 	}
 	done, err := client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: run.ExecutionArn})
 	if err != nil || done.Status != types.ExecutionStatusSucceeded || aws.ToString(done.Output) != `{"key":"cat.png","thumb":{"key":"cat-64.png"}}` {
-		t.Fatalf("DescribeExecution = %+v, %v", done, err)
+		t.Fatalf("DescribeExecution = %s %s %s, %v", done.Status, aws.ToString(done.Error), aws.ToString(done.Cause), err)
 	}
 	hist, err := client.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: run.ExecutionArn})
 	if err != nil {

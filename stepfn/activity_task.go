@@ -48,6 +48,11 @@ func (e *execution) activityTask(ctx context.Context, sr *stateRun, params any, 
 	token := e.svc.newTaskToken(e.arn)
 	w := e.svc.waitFor(token)
 	defer e.svc.release(w)
+	// The worker may heartbeat as soon as it holds the token, before the
+	// Task's loop runs: its heartbeat line exists before the task is
+	// offered.
+	beat := e.newBeat()
+	w.setBeat(beat)
 	t := &activityTask{token: token, input: input, taken: make(chan string, 1)}
 	if !e.svc.schedule(st.resource, t) {
 		serr := &stateError{name: ErrActivityDoesNotExist.Code, cause: "Activity Does Not Exist: '" + st.resource + "'"}
@@ -61,9 +66,6 @@ func (e *execution) activityTask(ctx context.Context, sr *stateRun, params any, 
 	}
 	e.emit(th, HistoryEvent{Type: "ActivityStarted", ActivityStartedEventDetails: &ActivityStartedEventDetails{WorkerName: worker}})
 	res := ResourceFunc(func(ctx context.Context, _ []byte) ([]byte, error) {
-		if b, ok := ctx.Value(heartbeatKey{}).(*taskBeat); ok {
-			w.beat.Store(b)
-		}
 		select {
 		case <-w.done:
 			w.mu.Lock()
@@ -76,7 +78,7 @@ func (e *execution) activityTask(ctx context.Context, sr *stateRun, params any, 
 			return nil, ctx.Err()
 		}
 	})
-	out, serr := e.invoke(ctx, res, nil, timeout, heartbeat)
+	out, serr := e.invokeBeat(ctx, res, nil, timeout, heartbeat, beat)
 	fail := func(typ string, serr *stateError) *stateError {
 		d := &FailureEventDetails{Error: serr.name, Cause: serr.cause}
 		ev := HistoryEvent{Type: "Activity" + typ}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/minicloud/minicloud/internal/awserr"
 )
@@ -87,6 +88,33 @@ type waitingTask struct {
 	finished bool
 	output   []byte
 	failure  *TaskError
+	early    time.Time // a heartbeat sent before the Task's heartbeat line existed
+}
+
+// setBeat connects the Task's heartbeat line, passing on a heartbeat the
+// worker sent before it existed (a worker may heartbeat the instant it
+// holds the token).
+func (w *waitingTask) setBeat(b *taskBeat) {
+	w.mu.Lock()
+	w.beat.Store(b)
+	early := w.early
+	w.mu.Unlock()
+	if !early.IsZero() {
+		b.sendAt(early)
+	}
+}
+
+// heartbeat records a heartbeat sent at now.
+func (w *waitingTask) heartbeat(now time.Time) {
+	w.mu.Lock()
+	b := w.beat.Load()
+	if b == nil {
+		w.early = now
+	}
+	w.mu.Unlock()
+	if b != nil {
+		b.sendAt(now)
+	}
 }
 
 // newTaskToken makes the opaque token of one Task attempt. It names the
@@ -137,7 +165,7 @@ func (s *Service) release(w *waitingTask) {
 func callback(res Resource, w *waitingTask, g *submitGuard, wrap func([]byte) []byte) Resource {
 	return ResourceFunc(func(ctx context.Context, input []byte) ([]byte, error) {
 		if b, ok := ctx.Value(heartbeatKey{}).(*taskBeat); ok {
-			w.beat.Store(b)
+			w.setBeat(b)
 		}
 		out, err := res.Invoke(ctx, input)
 		if err != nil {
@@ -271,9 +299,7 @@ func (s *Service) SendTaskHeartbeat(ctx context.Context, in *SendTaskHeartbeatIn
 	if over {
 		return nil, taskGone()
 	}
-	if b := w.beat.Load(); b != nil {
-		b.send()
-	}
+	w.heartbeat(s.clock.Now())
 	return &SendTaskHeartbeatOutput{}, nil
 }
 

@@ -33,8 +33,13 @@ type taskBeat struct {
 // send records a heartbeat at the time it is sent, so that the Task's
 // heartbeat deadline moves from that instant however late the Task's
 // loop gets to it, and wakes the loop.
-func (b *taskBeat) send() {
-	b.last.Store(b.clock.Now().UnixNano())
+func (b *taskBeat) send() { b.sendAt(b.clock.Now()) }
+
+// sendAt records a heartbeat sent at t and wakes the Task's loop.
+func (b *taskBeat) sendAt(t time.Time) {
+	if n := t.UnixNano(); n > b.last.Load() {
+		b.last.Store(n)
+	}
 	select {
 	case b.ch <- struct{}{}:
 	default:
@@ -260,12 +265,24 @@ func (sr *stateRun) seconds(fixed int64, path *jsonPath, eff any, field string) 
 // one-year maximum duration, and leaving the clock alone lets a test on a
 // manual clock count exactly the Wait states and retry intervals pending.
 func (e *execution) invoke(ctx context.Context, res Resource, input []byte, timeout, heartbeat time.Duration) ([]byte, *stateError) {
+	return e.invokeBeat(ctx, res, input, timeout, heartbeat, e.newBeat())
+}
+
+// newBeat returns a heartbeat line for a Task about to run.
+func (e *execution) newBeat() *taskBeat {
+	return &taskBeat{ch: make(chan struct{}, 1), clock: e.svc.clock}
+}
+
+// invokeBeat is invoke with the Task's heartbeat line made beforehand, so
+// that a worker holding the task before the resource runs (an activity)
+// can already heartbeat.
+func (e *execution) invokeBeat(ctx context.Context, res Resource, input []byte, timeout, heartbeat time.Duration, beat *taskBeat) ([]byte, *stateError) {
 	needTimer := timeout > 0 || heartbeat > 0 || e.def.timeoutSeconds > 0 || e.express
 	if timeout <= 0 {
 		timeout = defaultTaskTimeout
 	}
 	taskCtx, cancel := context.WithCancel(ctx)
-	beat := &taskBeat{ch: make(chan struct{}, 1), ctx: taskCtx, clock: e.svc.clock}
+	beat.ctx = taskCtx
 	taskCtx = context.WithValue(taskCtx, heartbeatKey{}, beat)
 	done := make(chan taskResult, 1)
 	e.svc.wg.Add(1)
