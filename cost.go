@@ -11,12 +11,13 @@ import (
 	"github.com/minicloud/minicloud/dynamo"
 	"github.com/minicloud/minicloud/edge"
 	"github.com/minicloud/minicloud/lambda"
+	"github.com/minicloud/minicloud/stepfn"
 )
 
 // CostReport adds up what every service of the account would cost on AWS
 // for what ran so far, each priced by its own meter with AWS's public
 // prices and free tier (see each service's Prices or Bill for the source
-// of the numbers). Step Functions has no meter yet and is not in it.
+// of the numbers).
 //
 // A Lambda@Edge function associated with [Cloud.EdgeLambda] runs through
 // the account's Lambda, so its invocations are in both the Lambda and the
@@ -29,6 +30,7 @@ type CostReport struct {
 	// its own free tier.
 	DynamoDB        *dynamo.Bill
 	DynamoDBRegions map[string]*dynamo.Bill
+	StepFunctions   stepfn.Bill
 	APIGateway      apigw.Bill
 	WebSocket       apigw.WebSocketBill
 	CloudFront      edge.Cost
@@ -42,8 +44,9 @@ func (c *Cloud) Cost(ctx context.Context) (*CostReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &CostReport{Lambda: c.Lambda.Cost(), DynamoDB: db, APIGateway: c.APIs.Cost(), WebSocket: c.APIs.WebSocketCost(), CloudFront: c.Edge.Cost()}
-	r.Total = r.Lambda.Total + r.DynamoDB.Total + r.APIGateway.Total + r.WebSocket.Total + r.CloudFront.Total
+	r := &CostReport{Lambda: c.Lambda.Cost(), DynamoDB: db, StepFunctions: c.StepFunctions.Cost(),
+		APIGateway: c.APIs.Cost(), WebSocket: c.APIs.WebSocketCost(), CloudFront: c.Edge.Cost()}
+	r.Total = r.Lambda.Total + r.DynamoDB.Total + r.StepFunctions.Total + r.APIGateway.Total + r.WebSocket.Total + r.CloudFront.Total
 	for _, region := range c.DynamoAccount.Regions() {
 		if region == c.Region {
 			continue
@@ -64,17 +67,21 @@ func (c *Cloud) Cost(ctx context.Context) (*CostReport, error) {
 // String renders the report, a line per service and the total.
 func (r *CostReport) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Lambda       $%.6f\n", r.Lambda.Total)
-	fmt.Fprintf(&b, "DynamoDB     $%.6f\n", r.DynamoDB.Total)
+	line := func(label string, usd float64, note string) {
+		fmt.Fprintf(&b, "%-15s$%.6f%s\n", label, usd, note)
+	}
+	line("Lambda", r.Lambda.Total, "")
+	line("DynamoDB", r.DynamoDB.Total, "")
 	for _, region := range slices.Sorted(maps.Keys(r.DynamoDBRegions)) {
-		fmt.Fprintf(&b, "DynamoDB     $%.6f (%s)\n", r.DynamoDBRegions[region].Total, region)
+		line("DynamoDB", r.DynamoDBRegions[region].Total, " ("+region+")")
 	}
+	line("Step Functions", r.StepFunctions.Total, "")
 	if r.WebSocket.Total > 0 {
-		fmt.Fprintf(&b, "API Gateway  $%.6f (WebSocket $%.6f)\n", r.APIGateway.Total+r.WebSocket.Total, r.WebSocket.Total)
+		line("API Gateway", r.APIGateway.Total+r.WebSocket.Total, fmt.Sprintf(" (WebSocket $%.6f)", r.WebSocket.Total))
 	} else {
-		fmt.Fprintf(&b, "API Gateway  $%.6f\n", r.APIGateway.Total)
+		line("API Gateway", r.APIGateway.Total, "")
 	}
-	fmt.Fprintf(&b, "CloudFront   $%.6f\n", r.CloudFront.Total)
-	fmt.Fprintf(&b, "total        $%.6f", r.Total)
+	line("CloudFront", r.CloudFront.Total, "")
+	fmt.Fprintf(&b, "%-15s$%.6f", "total", r.Total)
 	return b.String()
 }

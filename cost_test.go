@@ -50,7 +50,7 @@ func TestCloud_CostAddsUpEveryMeter(t *testing.T) {
 	if r.Lambda.Requests != 10 || r.APIGateway.HTTP <= 0 || r.DynamoDB.Gross <= 0 {
 		t.Errorf("meters: lambda %d requests, API Gateway $%g, DynamoDB gross $%g", r.Lambda.Requests, r.APIGateway.HTTP, r.DynamoDB.Gross)
 	}
-	if sum := r.Lambda.Total + r.DynamoDB.Total + r.APIGateway.Total + r.WebSocket.Total + r.CloudFront.Total; math.Abs(sum-r.Total) > 1e-12 {
+	if sum := r.Lambda.Total + r.DynamoDB.Total + r.StepFunctions.Total + r.APIGateway.Total + r.WebSocket.Total + r.CloudFront.Total; math.Abs(sum-r.Total) > 1e-12 {
 		t.Errorf("total %g, sum %g", r.Total, sum)
 	}
 	if want := 10 / 1e6 * 1.00; math.Abs(r.APIGateway.Total-want) > 1e-12 {
