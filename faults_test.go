@@ -297,3 +297,43 @@ func TestFaults_BatchWriteLeavesChosenItemsUnprocessed(t *testing.T) {
 		t.Fatalf("Injected = %+v", inj)
 	}
 }
+
+// BenchmarkFaults_PutItem measures what the fault hook costs a DynamoDB
+// write: a DB without the hook (the peer), the account with no rules, and
+// with ten rules that aim elsewhere (each checked and passed over).
+func BenchmarkFaults_PutItem(b *testing.B) {
+	ctx := context.Background()
+	in := &dynamo.PutItemInput{TableName: "orders", Item: dynamo.Item{"id": dynamo.S("o-1"), "total": dynamo.N("42")}}
+	create := &dynamo.CreateTableInput{
+		TableName:            "orders",
+		AttributeDefinitions: []dynamo.AttributeDefinition{{AttributeName: "id", AttributeType: "S"}},
+		KeySchema:            []dynamo.KeySchemaElement{{AttributeName: "id", KeyType: dynamo.KeyTypeHash}},
+		BillingMode:          dynamo.BillingModePayPerRequest,
+	}
+	run := func(b *testing.B, db *dynamo.DB) {
+		if _, err := db.CreateTable(ctx, create); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := db.PutItem(ctx, in); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("dynamo-without-hook", func(b *testing.B) {
+		db := dynamo.New(dynamo.Options{Clock: clock.NewManual(minicloud.TestEpoch)})
+		defer db.Close()
+		run(b, db)
+	})
+	for _, rules := range []int{0, 10} {
+		b.Run(map[int]string{0: "minicloud-no-rules", 10: "minicloud-10-rules-elsewhere"}[rules], func(b *testing.B) {
+			cloud := minicloud.New(minicloud.Options{Clock: clock.NewManual(minicloud.TestEpoch)})
+			defer cloud.Close()
+			for i := 0; i < rules; i++ {
+				cloud.Faults.Add(minicloud.Fault{Service: minicloud.ServiceDynamoDB, Resource: "users-*", Code: "InternalServerError"})
+			}
+			run(b, cloud.Dynamo)
+		})
+	}
+}
