@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/minicloud/minicloud"
 	"github.com/minicloud/minicloud/dynamo"
 )
@@ -106,5 +108,30 @@ func TestFaults_BatchWriterResubmitsUnprocessedItemsUntilDone(t *testing.T) {
 	}
 	if n := len(cloud.Faults.Injected()); n != 50 {
 		t.Fatalf("Injected has %d faults, want 50", n)
+	}
+}
+
+func TestFaults_SDKLambdaSeesInjectedThrottleAndFunctionError(t *testing.T) {
+	ctx := context.Background()
+	cloud, _ := minicloud.NewTest(t)
+	registerFunctions(t, cloud.Lambda)
+	client := lambdaClient(minicloud.Endpoint, cloud.HTTPClient())
+	cloud.Faults.Add(minicloud.Fault{Service: minicloud.ServiceLambda, Operation: "Invoke", Resource: "greet",
+		Code: "TooManyRequestsException", Times: 1})
+	cloud.Faults.Add(minicloud.Fault{Service: minicloud.ServiceLambda, Operation: "Invoke", Resource: "greet",
+		Kind: minicloud.FaultFunctionError, Code: "GreeterBusy", Message: "try later", Times: 1})
+
+	_, err := client.Invoke(ctx, &awslambda.InvokeInput{FunctionName: aws.String("greet"), Payload: []byte(`{"name":"Ada"}`)})
+	var tm *lambdatypes.TooManyRequestsException
+	if !errors.As(err, &tm) || tm.Reason != lambdatypes.ThrottleReasonConcurrentInvocationLimitExceeded || aws.ToString(tm.Message) != "Rate Exceeded." {
+		t.Fatalf("first call: %T %v, want a TooManyRequestsException", err, err)
+	}
+	out, err := client.Invoke(ctx, &awslambda.InvokeInput{FunctionName: aws.String("greet"), Payload: []byte(`{"name":"Ada"}`)})
+	if err != nil || aws.ToString(out.FunctionError) != "Unhandled" || string(out.Payload) != `{"errorMessage":"try later","errorType":"GreeterBusy"}` {
+		t.Fatalf("second call: %v %+v", err, out)
+	}
+	out, err = client.Invoke(ctx, &awslambda.InvokeInput{FunctionName: aws.String("greet"), Payload: []byte(`{"name":"Ada"}`)})
+	if err != nil || out.FunctionError != nil || string(out.Payload) != `"hello Ada"` {
+		t.Fatalf("third call: %v %+v", err, out)
 	}
 }
