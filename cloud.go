@@ -196,11 +196,24 @@ func (c *Cloud) EdgeLambda(ctx context.Context, functionARN string, event edge.E
 // StreamEventSource returns the account's DynamoDB stream (a table's
 // LatestStreamArn) or Kinesis data stream with that ARN as the Source of a
 // Lambda event source mapping.
+//
+// Its reads go through the account's [Faults]: a rule for Operation
+// "GetRecords" on the table (or Kinesis stream) stalls or fails the
+// shard's reads.
 func (c *Cloud) StreamEventSource(streamArn string) (lambda.EventSource, error) {
+	var src lambda.EventSource
+	var err error
+	service := ServiceDynamoDB
 	if strings.HasPrefix(streamArn, "arn:aws:kinesis:") {
-		return c.Dynamo.KinesisStream(streamArn)
+		service = "kinesis"
+		src, err = c.Dynamo.KinesisStream(streamArn)
+	} else {
+		src, err = c.Dynamo.StreamSource(streamArn)
 	}
-	return c.Dynamo.StreamSource(streamArn)
+	if err != nil {
+		return nil, err
+	}
+	return &stallingSource{EventSource: src, faults: c.Faults, service: service, resource: streamResource(streamArn)}, nil
 }
 
 // Handler serves the account's AWS wire protocols on one endpoint: the
