@@ -251,8 +251,25 @@
 // ahead of its checkpoint.
 //
 // TumblingWindowInSeconds (0 to 900) is validated and reported, but
-// windows do not aggregate state; queues (SQS) as sources are not
-// modelled.
+// windows do not aggregate state.
+//
+// A mapping can also poll a queue with SQS semantics: set Queue (a
+// [QueueSource]; [NewQueue] makes an in-memory standard queue) instead of
+// Source. The event is {"Records":[…]} as events.SQSEvent reads it
+// (messageId, receiptHandle, body, attributes, messageAttributes,
+// md5OfBody, eventSource "aws:sqs", eventSourceARN, awsRegion). BatchSize
+// is 1 to 10 (default 10), up to 10,000 with a
+// MaximumBatchingWindowInSeconds of 1 to 300. A successful batch is
+// deleted; after a function error its messages stay hidden until the
+// queue's visibility timeout runs out on the clock, then are received
+// again (ApproximateReceiveCount grows) until the queue's RedrivePolicy
+// moves them to its dead-letter queue after MaxReceiveCount receives; the
+// mapping's own retry, bisection, record age and on-failure settings do
+// not apply and are refused, as is StartingPosition. With
+// ReportBatchItemFailures the itemIdentifier is a messageId and only the
+// named messages come back. FilterCriteria matches the message's record,
+// with body parsed when it is JSON; messages that match no filter are
+// deleted. FIFO queues are not modelled.
 //
 // FilterCriteria (up to 5 filters, each pattern up to 4,096 characters)
 // drops, before batching, the records that match none of its filters, in

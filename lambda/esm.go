@@ -94,10 +94,15 @@ type CreateEventSourceMappingInput struct {
 	// Source is the stream itself (not part of the Lambda API, where the
 	// ARN names it).
 	Source EventSource
-	// StartingPosition is TRIM_HORIZON or LATEST; required.
+	// Queue is the queue itself, for a queue (SQS) mapping; set Source or
+	// Queue, not both. A queue mapping refuses StartingPosition and the
+	// stream-only settings.
+	Queue QueueSource
+	// StartingPosition is TRIM_HORIZON or LATEST; required for a stream.
 	StartingPosition string
 	// BatchSize is the most records per invocation: 1 to 10,000, default
-	// 100.
+	// 100 (for a queue: default 10, and over 10 only with a batching
+	// window).
 	BatchSize *int
 	// MaximumBatchingWindowInSeconds is how long to gather records before
 	// invoking with fewer than BatchSize: 0 to 300, default 0.
@@ -233,8 +238,11 @@ func (s *Service) CreateEventSourceMapping(ctx context.Context, in *CreateEventS
 	if in == nil {
 		return nil, ErrInvalidParameterValue.New("CreateEventSourceMappingInput is required")
 	}
+	if in.Queue != nil {
+		return s.createQueueMapping(ctx, in)
+	}
 	if in.Source == nil {
-		return nil, ErrInvalidParameterValue.New("Source is required: the stream to poll")
+		return nil, ErrInvalidParameterValue.New("Source or Queue is required: the stream or queue to poll")
 	}
 	arn := in.EventSourceArn
 	if arn == "" {
@@ -275,7 +283,6 @@ func (s *Service) CreateEventSourceMapping(ctx context.Context, in *CreateEventS
 	if err := applyESMSettings(&c, &up); err != nil {
 		return nil, err
 	}
-	enabled := in.Enabled == nil || *in.Enabled
 	m := &mapping{s: s, src: in.Source, shards: make(map[string]*shardState)}
 	if in.StartingPosition == StartingPositionLatest {
 		// LATEST means the records written after the call returns, so
@@ -284,8 +291,14 @@ func (s *Service) CreateEventSourceMapping(ctx context.Context, in *CreateEventS
 			return nil, err
 		}
 	}
+	return s.esm.add(s, m, c, in.Enabled == nil || *in.Enabled, t.fn.name)
+}
 
-	r := &s.esm
+// add registers a new mapping with configuration c and starts it when
+// enabled; a mapping of the same source to the same function is
+// ResourceConflictException.
+func (r *esmRegistry) add(s *Service, m *mapping, c EventSourceMappingConfiguration, enabled bool, fnName string) (*EventSourceMappingConfiguration, error) {
+	arn := c.EventSourceArn
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
@@ -294,7 +307,7 @@ func (s *Service) CreateEventSourceMapping(ctx context.Context, in *CreateEventS
 	for _, id := range r.order {
 		o := r.byID[id]
 		if o.cfg.EventSourceArn == arn && o.cfg.FunctionArn == c.FunctionArn {
-			return nil, ErrResourceConflict.Newf("The event source arn (\" %s \") and function (\" %s \") provided mapping already exists. Please update or delete the existing mapping with UUID %s", arn, t.fn.name, id)
+			return nil, ErrResourceConflict.Newf("The event source arn (\" %s \") and function (\" %s \") provided mapping already exists. Please update or delete the existing mapping with UUID %s", arn, fnName, id)
 		}
 	}
 	if r.byID == nil {
@@ -356,7 +369,11 @@ func (s *Service) UpdateEventSourceMapping(ctx context.Context, in *UpdateEventS
 		}
 		c.FunctionArn = t.arn
 	}
-	if err := applyESMSettings(&c, in); err != nil {
+	apply := applyESMSettings
+	if m.queue != nil {
+		apply = applyQueueSettings
+	}
+	if err := apply(&c, in); err != nil {
 		return nil, err
 	}
 	m.stop()
@@ -551,6 +568,8 @@ func applyESMSettings(c *EventSourceMappingConfiguration, in *UpdateEventSourceM
 type mapping struct {
 	s   *Service
 	src EventSource
+	// queue is the source of a queue mapping (src is then nil).
+	queue QueueSource
 	// updMu serializes Update and Delete of the mapping.
 	updMu sync.Mutex
 
@@ -620,6 +639,10 @@ func (m *mapping) start() {
 	go func() {
 		defer m.s.esm.wg.Done()
 		defer close(done)
+		if m.queue != nil {
+			m.runQueue(ctx)
+			return
+		}
 		m.run(ctx)
 	}()
 }
