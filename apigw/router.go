@@ -194,10 +194,13 @@ func (rt *router) add(r *route) error {
 // the decoded path parameters. ok is false if nothing matches (an HTTP
 // API's $default route included).
 func (rt *router) match(method, escapedPath string) (r *route, params map[string]string, ok bool) {
-	segs, valid := splitRequestPath(escapedPath)
+	// Most paths are short: their segments and values live in arrays on
+	// the stack, so a lookup allocates little beyond the parameter map.
+	var segBuf, valBuf [16]string
+	segs, valid := appendRequestPath(segBuf[:0], escapedPath)
 	if valid {
 		var vals []string
-		if r, vals = rt.root.find(method, segs, nil); r != nil {
+		if r, vals = rt.root.find(method, segs, valBuf[:0]); r != nil {
 			return r, r.bind(vals), true
 		}
 	}
@@ -210,22 +213,35 @@ func (rt *router) match(method, escapedPath string) (r *route, params map[string
 // splitRequestPath splits an escaped request path into decoded segments.
 // "/" is no segment at all.
 func splitRequestPath(p string) ([]string, bool) {
+	return appendRequestPath(nil, p)
+}
+
+// appendRequestPath appends the decoded segments of an escaped request
+// path to segs. Only segments with a percent sign are decoded (and
+// allocate).
+func appendRequestPath(segs []string, p string) ([]string, bool) {
 	if !strings.HasPrefix(p, "/") {
 		return nil, false
 	}
 	if p == "/" {
-		return nil, true
+		return segs, true
 	}
-	raw := strings.Split(p[1:], "/")
-	segs := make([]string, len(raw))
-	for i, s := range raw {
-		d, err := url.PathUnescape(s)
-		if err != nil {
-			return nil, false
+	rest := p[1:]
+	for {
+		seg, tail, more := strings.Cut(rest, "/")
+		if strings.IndexByte(seg, '%') >= 0 {
+			d, err := url.PathUnescape(seg)
+			if err != nil {
+				return nil, false
+			}
+			seg = d
 		}
-		segs[i] = d
+		segs = append(segs, seg)
+		if !more {
+			return segs, true
+		}
+		rest = tail
 	}
-	return segs, true
 }
 
 // find walks the tree depth first, most specific branch first, collecting
