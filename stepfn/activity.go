@@ -197,16 +197,11 @@ func (s *Service) ListActivities(ctx context.Context, in *ListActivitiesInput) (
 	}
 	s.mu.Unlock()
 	slices.SortFunc(items, func(a, b ActivityListItem) int { return strings.Compare(a.Name, b.Name) })
-	start, err := decodeToken(in.NextToken, "activities", len(items))
+	items, next, err := page(items, size, in.NextToken, "activities")
 	if err != nil {
 		return nil, err
 	}
-	end := min(start+size, len(items))
-	out := &ListActivitiesOutput{Activities: items[start:end]}
-	if end < len(items) {
-		out.NextToken = encodeToken("activities", end)
-	}
-	return out, nil
+	return &ListActivitiesOutput{Activities: items, NextToken: next}, nil
 }
 
 // GetActivityTaskInput is the request of GetActivityTask.

@@ -454,16 +454,11 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 		items = append(items, ExecutionListItem{ExecutionArn: d.ExecutionArn, StateMachineArn: d.StateMachineArn, Name: d.Name, Status: d.Status, StartDate: d.StartDate, StopDate: d.StopDate})
 	}
 	scope := "executions:" + in.StateMachineArn + ":" + in.StatusFilter
-	start, err := decodeToken(in.NextToken, scope, len(items))
+	items, next, err := page(items, size, in.NextToken, scope)
 	if err != nil {
 		return nil, err
 	}
-	end := min(start+size, len(items))
-	out := &ListExecutionsOutput{Executions: items[start:end]}
-	if end < len(items) {
-		out.NextToken = encodeToken(scope, end)
-	}
-	return out, nil
+	return &ListExecutionsOutput{Executions: items, NextToken: next}, nil
 }
 
 // StartSyncExecutionOutput is the response of StartSyncExecution.

@@ -261,19 +261,15 @@ func (s *Service) GetExecutionHistory(ctx context.Context, in *GetExecutionHisto
 			events[i], events[j] = events[j], events[i]
 		}
 	}
-	start, err := decodeToken(in.NextToken, "history:"+e.arn, len(events))
+	events, next, err := page(events, size, in.NextToken, "history:"+e.arn)
 	if err != nil {
 		return nil, err
 	}
-	end := min(start+size, len(events))
-	out := &GetExecutionHistoryOutput{Events: events[start:end]}
+	out := &GetExecutionHistoryOutput{Events: events, NextToken: next}
 	if in.ExcludeExecutionData {
 		for i := range out.Events {
 			out.Events[i] = withoutData(out.Events[i])
 		}
-	}
-	if end < len(events) {
-		out.NextToken = encodeToken("history:"+e.arn, end)
 	}
 	return out, nil
 }

@@ -228,6 +228,21 @@ func pageSize(n int) (int, error) {
 	return n, nil
 }
 
+// page returns the page of items a listing's token and size select, and
+// the token of the next page ("" after the last one).
+func page[T any](items []T, size int, token, scope string) ([]T, string, error) {
+	start, err := decodeToken(token, scope, len(items))
+	if err != nil {
+		return nil, "", err
+	}
+	end := min(start+size, len(items))
+	next := ""
+	if end < len(items) {
+		next = encodeToken(scope, end)
+	}
+	return items[start:end], next, nil
+}
+
 // encodeToken makes an opaque pagination token for a listing.
 func encodeToken(scope string, offset int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(scope + "|" + strconv.Itoa(offset)))
@@ -440,16 +455,11 @@ func (s *Service) ListStateMachines(ctx context.Context, in *ListStateMachinesIn
 	}
 	s.mu.Unlock()
 	slices.SortFunc(items, func(a, b StateMachineListItem) int { return strings.Compare(a.Name, b.Name) })
-	start, err := decodeToken(in.NextToken, "machines", len(items))
+	items, next, err := page(items, size, in.NextToken, "machines")
 	if err != nil {
 		return nil, err
 	}
-	end := min(start+size, len(items))
-	out := &ListStateMachinesOutput{StateMachines: items[start:end]}
-	if end < len(items) {
-		out.NextToken = encodeToken("machines", end)
-	}
-	return out, nil
+	return &ListStateMachinesOutput{StateMachines: items, NextToken: next}, nil
 }
 
 // DeleteStateMachine deletes a state machine. Its running executions go
