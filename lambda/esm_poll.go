@@ -67,6 +67,20 @@ func (m *mapping) run(ctx context.Context) {
 	}
 }
 
+// waitWindow waits out what is left of a batching window on the clock,
+// or until the source changes; false when ctx ended first.
+func (m *mapping) waitWindow(ctx context.Context, left time.Duration, changed <-chan struct{}) bool {
+	t := m.s.clock.NewTimer(left)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-changed:
+	case <-t.C():
+	}
+	return true
+}
+
 // sleep waits d on the clock; false when ctx ended first.
 func (m *mapping) sleep(ctx context.Context, d time.Duration) bool {
 	return m.s.clock.Sleep(ctx, d) == nil
@@ -241,14 +255,8 @@ func (m *mapping) pollShard(ctx context.Context, st *shardState) {
 		window := time.Duration(c.MaximumBatchingWindowInSeconds) * time.Second
 		if len(buf) < c.BatchSize && it != "" && window > 0 {
 			if left := window - m.s.clock.Since(windowStart); left > 0 {
-				t := m.s.clock.NewTimer(left)
-				select {
-				case <-ctx.Done():
-					t.Stop()
+				if !m.waitWindow(ctx, left, changed) {
 					return
-				case <-changed:
-					t.Stop()
-				case <-t.C():
 				}
 				continue
 			}

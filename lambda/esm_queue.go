@@ -228,14 +228,8 @@ func (m *mapping) runQueue(ctx context.Context) {
 		}
 		if len(buf) < c.BatchSize && window > 0 {
 			if left := window - m.s.clock.Since(windowStart); left > 0 {
-				t := m.s.clock.NewTimer(left)
-				select {
-				case <-ctx.Done():
-					t.Stop()
+				if !m.waitWindow(ctx, left, changed) {
 					return
-				case <-changed:
-					t.Stop()
-				case <-t.C():
 				}
 				continue
 			}
