@@ -273,13 +273,7 @@ func (s *Service) CreateEventSourceMapping(ctx context.Context, in *CreateEventS
 		StateTransitionReason:     "User action",
 		LastProcessingResult:      "No records processed",
 	}
-	up := UpdateEventSourceMappingInput{
-		BatchSize: in.BatchSize, MaximumBatchingWindowInSeconds: in.MaximumBatchingWindowInSeconds,
-		ParallelizationFactor: in.ParallelizationFactor, MaximumRetryAttempts: in.MaximumRetryAttempts,
-		MaximumRecordAgeInSeconds: in.MaximumRecordAgeInSeconds, BisectBatchOnFunctionError: in.BisectBatchOnFunctionError,
-		DestinationConfig: in.DestinationConfig, FunctionResponseTypes: in.FunctionResponseTypes,
-		TumblingWindowInSeconds: in.TumblingWindowInSeconds, FilterCriteria: in.FilterCriteria,
-	}
+	up := in.settings()
 	if err := applyESMSettings(&c, &up); err != nil {
 		return nil, err
 	}
@@ -663,4 +657,16 @@ func (m *mapping) stop() {
 func (m *mapping) String() string {
 	c := m.snapshot()
 	return fmt.Sprintf("event source mapping %s (%s -> %s)", c.UUID, c.EventSourceArn, c.FunctionArn)
+}
+
+// settings are the tunable settings of a new mapping, in the form an
+// update takes them, so that creation and update check them alike.
+func (in *CreateEventSourceMappingInput) settings() UpdateEventSourceMappingInput {
+	return UpdateEventSourceMappingInput{
+		BatchSize: in.BatchSize, MaximumBatchingWindowInSeconds: in.MaximumBatchingWindowInSeconds,
+		ParallelizationFactor: in.ParallelizationFactor, MaximumRetryAttempts: in.MaximumRetryAttempts,
+		MaximumRecordAgeInSeconds: in.MaximumRecordAgeInSeconds, BisectBatchOnFunctionError: in.BisectBatchOnFunctionError,
+		DestinationConfig: in.DestinationConfig, FunctionResponseTypes: in.FunctionResponseTypes,
+		TumblingWindowInSeconds: in.TumblingWindowInSeconds, FilterCriteria: in.FilterCriteria,
+	}
 }

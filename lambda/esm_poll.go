@@ -275,10 +275,17 @@ func (m *mapping) pollShard(ctx context.Context, st *shardState) {
 // fit is how many records of buf make one batch: at most size, and an
 // event within the synchronous payload quota.
 func (m *mapping) fit(buf []streamRecord, size int) int {
+	return m.fitBatch(len(buf), size, func(i int) int { return len(buf[i].raw) })
+}
+
+// fitBatch is how many of count records, the i-th rawLen(i) bytes of
+// JSON, make one batch: at most size, and an event within the synchronous
+// payload quota (always at least one).
+func (m *mapping) fitBatch(count, size int, rawLen func(i int) int) int {
 	total := len(`{"Records":[]}`)
 	n := 0
-	for n < len(buf) && n < size {
-		total += len(buf[n].raw) + 1
+	for n < count && n < size {
+		total += rawLen(n) + 1
 		if n > 0 && total > m.s.limits.MaxSyncPayload {
 			break
 		}

@@ -79,13 +79,7 @@ func (s *Service) createQueueMapping(ctx context.Context, in *CreateEventSourceM
 		StateTransitionReason: "User action",
 		LastProcessingResult:  "No records processed",
 	}
-	up := UpdateEventSourceMappingInput{
-		BatchSize: in.BatchSize, MaximumBatchingWindowInSeconds: in.MaximumBatchingWindowInSeconds,
-		ParallelizationFactor: in.ParallelizationFactor, MaximumRetryAttempts: in.MaximumRetryAttempts,
-		MaximumRecordAgeInSeconds: in.MaximumRecordAgeInSeconds, BisectBatchOnFunctionError: in.BisectBatchOnFunctionError,
-		DestinationConfig: in.DestinationConfig, FunctionResponseTypes: in.FunctionResponseTypes,
-		TumblingWindowInSeconds: in.TumblingWindowInSeconds, FilterCriteria: in.FilterCriteria,
-	}
+	up := in.settings()
 	if err := applyQueueSettings(&c, &up); err != nil {
 		return nil, err
 	}
@@ -261,16 +255,7 @@ func addQueueRecord(buf []queueRecord, r queueRecord) []queueRecord {
 // fitQueue is how many records of buf make one batch: at most size, and
 // an event within the synchronous payload quota.
 func (m *mapping) fitQueue(buf []queueRecord, size int) int {
-	total := len(`{"Records":[]}`)
-	n := 0
-	for n < len(buf) && n < size {
-		total += len(buf[n].raw) + 1
-		if n > 0 && total > m.s.limits.MaxSyncPayload {
-			break
-		}
-		n++
-	}
-	return n
+	return m.fitBatch(len(buf), size, func(i int) int { return len(buf[i].raw) })
 }
 
 // processQueue invokes the function once with a batch. On success the
