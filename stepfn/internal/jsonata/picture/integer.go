@@ -533,7 +533,7 @@ func ParseInteger(s, picture string) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	re, err := regexp.Compile(`^(?:` + pat + `)$`)
+	re, err := regexp.Compile(`(?i)^(?:` + pat + `)$`)
 	if err != nil {
 		return 0, errorf("D3130", "cannot build a parser for the picture %q", picture)
 	}

@@ -106,11 +106,15 @@ func (d *decimalFormat) split(text string) *subPicture {
 		p.active = rs[start:end]
 	}
 	p.mantissa = p.active
-	if len(exp) > 0 {
-		if i := indexRunes(p.active, exp); i >= 0 {
+	// The exponent separator may sit right after the last active character
+	// (as in "0e"), in which case the exponent is empty: D3093.
+	if len(exp) > 0 && start < len(rs) {
+		if i := indexRunes(rs[start:], exp); i >= 0 && start+i <= end {
 			p.hasExponent = true
-			p.mantissa = p.active[:i]
-			p.exponent = p.active[i+len(exp):]
+			p.mantissa = rs[start : start+i]
+			if from := start + i + len(exp); from < end {
+				p.exponent = rs[from:end]
+			}
 		}
 	}
 	dec := []rune(d.decimal)
