@@ -456,6 +456,9 @@ var wordsPattern = func() string {
 	return `(?:` + strings.Join(words, "|") + `|[\-, ])+`
 }()
 
+// wordsRegexp matches a whole string of number words.
+var wordsRegexp = regexp.MustCompile(`(?i)^(?:` + wordsPattern + `)$`)
+
 var wordSplit = regexp.MustCompile(`,\s|\sand\s|[\s\\-]`)
 
 // fromWords reads English number words (case-insensitive). It returns NaN
@@ -529,13 +532,15 @@ func ParseInteger(s, picture string) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	pat, err := f.pattern()
-	if err != nil {
-		return 0, err
-	}
-	re, err := regexp.Compile(`(?i)^(?:` + pat + `)$`)
-	if err != nil {
-		return 0, errorf("D3130", "cannot build a parser for the picture %q", picture)
+	re := wordsRegexp
+	if f.kind != kindWords {
+		pat, err := f.pattern()
+		if err != nil {
+			return 0, err
+		}
+		if re, err = regexp.Compile(`(?i)^(?:` + pat + `)$`); err != nil {
+			return 0, errorf("D3130", "cannot build a parser for the picture %q", picture)
+		}
 	}
 	if !re.MatchString(s) {
 		return math.NaN(), nil
