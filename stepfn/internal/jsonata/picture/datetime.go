@@ -22,7 +22,8 @@ type dtPart struct {
 	names      letterCase
 	minW, maxW int // width modifier; -1 when absent or '*'
 	intf       *intFormat
-	yearDigits int // [Y]: keep only this many low digits; -1 keeps all
+	yearDigits int  // [Y]: keep only this many low digits; -1 keeps all
+	badName    bool // a name presentation on a component that has no names
 }
 
 // defaultPresentation is the presentation modifier a bare component gets.
@@ -92,6 +93,11 @@ func analyseDateTime(pic string) ([]*dtPart, error) {
 		start = pos
 	}
 	addLiteral(pic[start:])
+	for _, p := range parts {
+		if p.badName {
+			return nil, errorf("D3133", "the name modifier only applies to months and days, not to component %q", string(p.comp))
+		}
+	}
 	return parts, nil
 }
 
@@ -154,7 +160,9 @@ func analyseMarker(m string) (*dtPart, error) {
 		}
 	}
 	if p.named && !strings.ContainsRune("MxFPCE", c) {
-		return nil, errorf("D3133", "the name modifier only applies to months and days, not to component %q", string(c))
+		// reported once the whole picture has been read, as JSONata does
+		p.badName = true
+		return p, nil
 	}
 	switch {
 	case !p.named && strings.ContainsRune(integerComponents, c):
@@ -556,6 +564,8 @@ func partPattern(p *dtPart) (string, error) {
 			return "", errorf("D3134", "the timezone picture %q is not a decimal digit pattern", p.pres1)
 		case f.regular > 0:
 			pat += regexp.QuoteMeta(string(f.regularCh)) + `[0-9]+`
+		case f.mandatory > 4:
+			return "", errorf("D3134", "the timezone picture %q has %d digits; it may have at most four", p.pres1, f.mandatory)
 		case f.mandatory <= 2:
 			pat += `(?::[0-9]{2})?`
 		}
