@@ -1,0 +1,283 @@
+package jsonata
+
+import (
+	"regexp"
+	"strings"
+)
+
+// sigParam is one parameter of a function signature.
+type sigParam struct {
+	typ          string // symbol: s n b l a o f j x, or "(...)" for a choice
+	regex        string
+	context      bool
+	contextRegex *regexp.Regexp
+	subtype      string
+	optional     bool
+}
+
+// signature is a parsed JSONata function signature such as "<s-n?:s>".
+type signature struct {
+	src    string
+	params []sigParam
+	re     *regexp.Regexp
+}
+
+var arraySubtypeNames = map[string]string{
+	"a": "arrays", "b": "booleans", "f": "functions", "n": "numbers",
+	"o": "objects", "s": "strings",
+}
+
+// parseSignature parses a signature. Error positions are offsets within
+// the signature text.
+func parseSignature(src string) (*signature, *Error) {
+	sig := &signature{src: src}
+	rs := []rune(src)
+	var prev *sigParam
+	pos := 1
+	for pos < len(rs) {
+		c := rs[pos]
+		if c == ':' {
+			break
+		}
+		switch c {
+		case 's', 'n', 'b', 'l', 'o':
+			sig.params = append(sig.params, sigParam{typ: string(c), regex: "[" + string(c) + "m]"})
+			prev = &sig.params[len(sig.params)-1]
+		case 'a':
+			sig.params = append(sig.params, sigParam{typ: "a", regex: "[asnblfom]"})
+			prev = &sig.params[len(sig.params)-1]
+		case 'f':
+			sig.params = append(sig.params, sigParam{typ: "f", regex: "f"})
+			prev = &sig.params[len(sig.params)-1]
+		case 'j':
+			sig.params = append(sig.params, sigParam{typ: "j", regex: "[asnblom]"})
+			prev = &sig.params[len(sig.params)-1]
+		case 'x':
+			sig.params = append(sig.params, sigParam{typ: "x", regex: "[asnblfom]"})
+			prev = &sig.params[len(sig.params)-1]
+		case '-':
+			if prev == nil {
+				return nil, errv("S0403", pos, src, src)
+			}
+			prev.context = true
+			re, err := regexp.Compile("^" + prev.regex + "$")
+			if err != nil {
+				return nil, errv("S0403", pos, src, src)
+			}
+			prev.contextRegex = re
+			prev.regex += "?"
+		case '?', '+':
+			if prev == nil {
+				return nil, errv("S0403", pos, src, src)
+			}
+			if c == '?' {
+				prev.optional = true
+			}
+			prev.regex += string(c)
+		case '(':
+			end := pos + 1
+			for end < len(rs) && rs[end] != ')' {
+				if rs[end] == '<' {
+					return nil, errp("S0402", end, src)
+				}
+				end++
+			}
+			if end >= len(rs) {
+				return nil, errv("S0403", pos, src, src)
+			}
+			choice := string(rs[pos+1 : end])
+			sig.params = append(sig.params, sigParam{typ: "(" + choice + ")", regex: "[" + choice + "m]"})
+			prev = &sig.params[len(sig.params)-1]
+			pos = end
+		case '<':
+			if prev == nil || (prev.typ != "a" && prev.typ != "f") {
+				return nil, errp("S0401", pos, src)
+			}
+			depth := 1
+			end := pos + 1
+			for end < len(rs) && depth > 0 {
+				if rs[end] == '<' {
+					depth++
+				} else if rs[end] == '>' {
+					depth--
+				}
+				end++
+			}
+			if depth != 0 {
+				return nil, errv("S0403", pos, src, src)
+			}
+			prev.subtype = string(rs[pos+1 : end-1])
+			pos = end - 1
+		case '>':
+			// end of signature
+		default:
+			return nil, errv("S0403", pos, src, src)
+		}
+		pos++
+	}
+	var b strings.Builder
+	b.WriteString("^")
+	for _, p := range sig.params {
+		b.WriteString("(" + p.regex + ")")
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return nil, errv("S0403", 0, src, src)
+	}
+	sig.re = re
+	return sig, nil
+}
+
+func mustSig(src string) *signature {
+	s, err := parseSignature(src)
+	if err != nil {
+		panic("jsonata: bad builtin signature " + src)
+	}
+	return s
+}
+
+// symbol is the signature letter for a value's type.
+func symbol(v any) byte {
+	if IsFunction(v) {
+		return 'f'
+	}
+	if isNumber(v) {
+		return 'n'
+	}
+	switch v.(type) {
+	case undef:
+		return 'm'
+	case string:
+		return 's'
+	case bool:
+		return 'b'
+	case nil:
+		return 'l'
+	case []any, *seq:
+		return 'a'
+	case map[string]any:
+		return 'o'
+	}
+	return 'm'
+}
+
+// requiredArity counts the parameters a caller must supply; it is the
+// arity used when a builtin is passed as a callback.
+func (s *signature) requiredArity() int {
+	n := 0
+	for _, p := range s.params {
+		if !p.optional && !p.context && !strings.HasSuffix(p.regex, "+") {
+			n++
+		} else if p.context {
+			n++
+		}
+	}
+	return n
+}
+
+// validate checks args against the signature, substitutes the context
+// value for a missing context argument and wraps single values where an
+// array is expected.
+func (s *signature) validate(args []any, context any, name string, pos int) ([]any, *Error) {
+	sym := make([]byte, len(args))
+	for i, a := range args {
+		sym[i] = symbol(a)
+	}
+	m := s.re.FindStringSubmatchIndex(string(sym))
+	if m == nil {
+		return nil, s.validationError(args, string(sym), name, pos)
+	}
+	out := make([]any, 0, len(s.params))
+	argIndex := 0
+	for i, p := range s.params {
+		start, end := m[2*i+2], m[2*i+3]
+		match := ""
+		if start >= 0 {
+			match = string(sym[start:end])
+		}
+		if match == "" {
+			if p.context && p.contextRegex != nil {
+				ct := string([]byte{symbol(context)})
+				if p.contextRegex.MatchString(ct) {
+					out = append(out, context)
+				} else {
+					return nil, newError("T0411", pos, name, errInfo{value: context, hasValue: true, index: argIndex + 1})
+				}
+			} else {
+				if argIndex < len(args) {
+					out = append(out, args[argIndex])
+				} else {
+					out = append(out, Undefined)
+				}
+				argIndex++
+			}
+			continue
+		}
+		for _, single := range []byte(match) {
+			arg := args[argIndex]
+			if p.typ == "a" {
+				if single == 'm' {
+					arg = Undefined
+				} else {
+					ok := true
+					if p.subtype != "" {
+						if single != 'a' && string(single) != p.subtype {
+							ok = false
+						} else if single == 'a' {
+							items, _ := asArray(arg)
+							if len(items) > 0 {
+								it := symbol(items[0])
+								if string(it) != p.subtype[:1] {
+									ok = false
+								} else {
+									for _, x := range items {
+										if symbol(x) != it {
+											ok = false
+											break
+										}
+									}
+								}
+							}
+						}
+					}
+					if !ok {
+						return nil, newError("T0412", pos, name, errInfo{value: arg, hasValue: true, index: argIndex + 1, typ: arraySubtypeNames[p.subtype]})
+					}
+					if single != 'a' {
+						arg = []any{arg}
+					}
+				}
+			}
+			out = append(out, arg)
+			argIndex++
+		}
+	}
+	return out, nil
+}
+
+func (s *signature) validationError(args []any, sym, name string, pos int) *Error {
+	partial := "^"
+	good := 0
+	for _, p := range s.params {
+		partial += "(" + p.regex + ")"
+		re, err := regexp.Compile(partial)
+		if err != nil {
+			break
+		}
+		loc := re.FindStringIndex(sym)
+		if loc == nil {
+			var v any = Undefined
+			if good < len(args) {
+				v = args[good]
+			}
+			return newError("T0410", pos, name, errInfo{value: v, hasValue: true, index: good + 1})
+		}
+		good = loc[1]
+	}
+	var v any = Undefined
+	if good < len(args) {
+		v = args[good]
+	}
+	return newError("T0410", pos, name, errInfo{value: v, hasValue: true, index: good + 1})
+}
