@@ -369,8 +369,18 @@ func FormatNumber(value float64, picture string, options map[string]string) (str
 		}
 	}
 	rounded := roundHalfEven(mantissa, pic.maxFrac)
-	str := strconv.FormatFloat(math.Abs(rounded), 'f', pic.maxFrac, 64)
+	if math.IsInf(rounded, 0) {
+		// only reachable with pictures of hundreds of digits
+		return prefix + d.infinity + pic.suffix, nil
+	}
+	// The shortest decimal form, so that 1e22 is 1 and 22 zeros rather
+	// than the digits of the nearest binary value.
+	str := strconv.FormatFloat(math.Abs(rounded), 'f', -1, 64)
 	intStr, fracStr, _ := strings.Cut(str, ".")
+	if len(fracStr) > pic.maxFrac {
+		str = strconv.FormatFloat(math.Abs(rounded), 'f', pic.maxFrac, 64)
+		intStr, fracStr, _ = strings.Cut(str, ".")
+	}
 	intStr = strings.TrimLeft(intStr, "0")
 	fracStr = strings.TrimRight(fracStr, "0")
 	if pad := pic.minInt - len(intStr); pad > 0 {
@@ -448,7 +458,12 @@ func writeFraction(b *strings.Builder, digits []rune, places []int, sep string) 
 // on x's shortest decimal form so that 34.555 rounds as the decimal it is
 // written as (to 34.56), not as the binary value just below it.
 func roundHalfEven(x float64, places int) float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
+	if math.IsNaN(x) || math.IsInf(x, 0) || x == 0 {
+		return x
+	}
+	// Nothing to do when x has no more than places fractional digits; this
+	// also keeps x×10^places from overflowing for long pictures.
+	if fractionDigits(x) <= places {
 		return x
 	}
 	shifted := shiftDecimal(x, places)
@@ -460,6 +475,16 @@ func roundHalfEven(x float64, places int) float64 {
 		r = 0 // no negative zero
 	}
 	return r
+}
+
+// fractionDigits returns how many digits follow the decimal point in the
+// shortest decimal form of x.
+func fractionDigits(x float64) int {
+	s := strconv.FormatFloat(x, 'e', -1, 64)
+	mant, exp, _ := strings.Cut(s, "e")
+	e, _ := strconv.Atoi(exp)
+	digits := len(strings.TrimPrefix(strings.Replace(mant, ".", "", 1), "-"))
+	return max(0, digits-1-e)
 }
 
 // shiftDecimal returns x×10^n computed on the decimal text of x.

@@ -3,6 +3,7 @@ package picture
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -171,6 +172,28 @@ func TestFormatBase(t *testing.T) {
 		_, err := FormatBase(10, radix)
 		if code := errCode(t, err); code != "D3100" {
 			t.Errorf("FormatBase(10, %d) error %v, want D3100", radix, err)
+		}
+	}
+}
+
+func TestFormatNumberExtremes(t *testing.T) {
+	long := strings.Repeat("0", 400)
+	tests := []struct {
+		value   float64
+		picture string
+		want    string
+	}{
+		{1.5, "0." + strings.Repeat("#", 400), "1.5"},
+		{1e300, "0." + strings.Repeat("#", 400), "1" + strings.Repeat("0", 300)},
+		{1, long + "e0", "Infinity"},
+		{5e-324, "0.0e0", "4.9e-324"},
+		{1.7976931348623157e308, "0.00e0", "1.80e308"},
+		{123456789012345680000, "#,##0", "123,456,789,012,345,680,000"},
+	}
+	for _, tc := range tests {
+		got, err := FormatNumber(tc.value, tc.picture, nil)
+		if err != nil || got != tc.want {
+			t.Errorf("FormatNumber(%v, %.20q…) = %.40q, %v; want %.40q", tc.value, tc.picture, got, err, tc.want)
 		}
 	}
 }
