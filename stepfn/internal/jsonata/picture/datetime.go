@@ -48,6 +48,15 @@ var (
 // isoPicture is what $fromMillis uses when no picture is given.
 const isoPicture = "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]"
 
+// isoParts is isoPicture analysed once; formatting never changes it.
+var isoParts = func() []*dtPart {
+	parts, err := analyseDateTime(isoPicture)
+	if err != nil {
+		panic("picture: the built-in ISO 8601 picture does not analyse: " + err.Error())
+	}
+	return parts
+}()
+
 // analyseDateTime splits a picture into literals and variable markers.
 // "[[" and "]]" stand for literal brackets; whitespace inside a marker is
 // ignored.
@@ -358,12 +367,11 @@ func FormatDateTime(millis int64, picture, timezone string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if picture == "" {
-		picture = isoPicture
-	}
-	parts, err := analyseDateTime(picture)
-	if err != nil {
-		return "", err
+	parts := isoParts
+	if picture != "" {
+		if parts, err = analyseDateTime(picture); err != nil {
+			return "", err
+		}
 	}
 	t := time.UnixMilli(millis).UTC().Add(time.Duration(hours*60+minutes) * time.Minute)
 	var b strings.Builder

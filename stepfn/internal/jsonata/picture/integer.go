@@ -524,8 +524,9 @@ func fromLetters(s string, a rune) float64 {
 }
 
 // ParseInteger implements $parseInteger(string, picture), the inverse of
-// FormatInteger. A string that does not have the form the picture
-// describes gives NaN (JSONata yields no usable number); a bad picture gives
+// FormatInteger, including the leading '-' it writes for negative
+// numbers. A string that does not have the form the picture describes
+// gives NaN (JSONata yields no usable number); a bad picture gives
 // an *Error.
 func ParseInteger(s, picture string) (float64, error) {
 	f, err := analyseInteger(picture)
@@ -542,10 +543,18 @@ func ParseInteger(s, picture string) (float64, error) {
 			return 0, errorf("D3130", "cannot build a parser for the picture %q", picture)
 		}
 	}
+	neg := false
+	if rest, found := strings.CutPrefix(s, "-"); found && rest != "" {
+		neg, s = true, rest
+	}
 	if !re.MatchString(s) {
 		return math.NaN(), nil
 	}
-	return f.parse(s), nil
+	v := f.parse(s)
+	if neg {
+		v = -v
+	}
+	return v, nil
 }
 
 // pattern returns a regular expression (RE2 syntax) matching the text

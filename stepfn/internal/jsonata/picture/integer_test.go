@@ -188,6 +188,9 @@ func TestParseInteger(t *testing.T) {
 		{"aa", "a", 27},
 		{"KN", "A", 300},
 		{"FZPH", "A", 123456},
+		{"-0003", "0000", -3},
+		{"-MCMLXXXIV", "I", -1984},
+		{"-twelfth", "w;o", -12},
 	}
 	for _, tc := range tests {
 		got, err := ParseInteger(tc.s, tc.picture)
@@ -230,19 +233,19 @@ func TestParseIntegerNoMatch(t *testing.T) {
 func TestIntegerRoundTrip(t *testing.T) {
 	pictures := []string{"0", "000", "#,##0", "0;o", "#:###,##0", "###١", "0 0", "w", "W", "Ww", "w;o", "W;o", "i", "I", "a", "A"}
 	var values []float64
-	for v := 0.0; v <= 1200; v++ {
+	for v := -50.0; v <= 1200; v++ {
 		values = append(values, v)
 	}
 	for v := 1201.0; v < 1e13; v = math.Floor(v*1.37) + 7 {
-		values = append(values, v)
+		values = append(values, v, -v)
 	}
 	n := 0
 	for _, pic := range pictures {
 		for _, v := range values {
-			if v == 0 && (pic == "a" || pic == "A") {
+			if v == 0 && (pic == "a" || pic == "A" || pic == "i" || pic == "I") {
 				continue // no letter for zero
 			}
-			if v > 1e5 && (pic == "i" || pic == "I" || pic == "a" || pic == "A") {
+			if math.Abs(v) > 1e5 && (pic == "i" || pic == "I" || pic == "a" || pic == "A") {
 				continue
 			}
 			s, err := FormatInteger(v, pic)
