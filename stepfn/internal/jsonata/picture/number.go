@@ -503,7 +503,9 @@ func shiftDecimal(x float64, n int) float64 {
 
 // FormatBase implements $formatBase(number, radix): radix 2..36 (D3100
 // otherwise), number rounded half-to-even first. Lower-case letters are
-// used for digits above 9 and a negative number starts with '-'.
+// used for digits above 9 and a negative number starts with '-'. JSONata
+// also rounds a fractional radix half-to-even ($formatBase(99.5, 2.5) is
+// "1100100"); the caller does that before converting it to int.
 func FormatBase(value float64, radix int) (string, error) {
 	if radix < 2 || radix > 36 {
 		return "", errorf("D3100", "the radix of $formatBase must be between 2 and 36, not %d", radix)

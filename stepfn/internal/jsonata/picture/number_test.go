@@ -45,6 +45,7 @@ func TestFormatNumber(t *testing.T) {
 		{0.123, "#.e9", nil, "0.1e0"},
 		{1e20, "#,######", nil, "100,000000,000000,000000"},
 		{2, "000.000", nil, "002.000"},
+		{-6, "000", nil, "-006"},
 		{2, "AAA.AAA", map[string]string{"zero-digit": "A"}, "AAC.AAA"},
 		{0.1, "AeAAA", map[string]string{"zero-digit": "A"}, "Be-AAB"},
 		{0, "0e0", nil, "0e0"},
@@ -147,6 +148,10 @@ func TestFormatBase(t *testing.T) {
 		want  string
 	}{
 		{100, 2, "1100100"},
+		{100, 10, "100"},
+		{-100, 2, "-1100100"},
+		{100, 36, "2s"},
+		{99.5, 2, "1100100"}, // $formatBase(99.5, 2.5): the caller rounds the radix
 		{2555, 16, "9fb"},
 		{-255, 16, "-ff"},
 		{255, 10, "255"},
