@@ -225,7 +225,8 @@ func (f *intFormat) format(v float64) (string, error) {
 			s = strings.ToLower(s)
 		}
 	case kindDecimal:
-		s = f.formatDecimal(strconv.FormatFloat(v, 'f', 0, 64))
+		// shortest decimal form: 1e22 is a one and 22 zeros
+		s = f.formatDecimal(strconv.FormatFloat(v, 'f', -1, 64))
 	default:
 		return "", errorf("D3130", "formatting an integer as a sequence starting with %q is not supported", f.token)
 	}

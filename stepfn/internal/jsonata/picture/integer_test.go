@@ -91,6 +91,7 @@ func TestFormatInteger(t *testing.T) {
 		{300, "A", "KN"},
 		{123456, "A", "FZPH"},
 		{0, "a", ""},
+		{1e22, "#,##0", "10,000,000,000,000,000,000,000"},
 	}
 	for _, tc := range tests {
 		got, err := FormatInteger(tc.value, tc.picture)
