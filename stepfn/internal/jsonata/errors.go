@@ -58,9 +58,9 @@ var messages = map[string]string{
 	"D1002": "Cannot negate a non-numeric value: {{value}}",
 	"T1003": "Key in object structure must evaluate to a string; got: {{value}}",
 	"D1004": "Regular expression matches zero length string",
-	"T1005": "Attempted to invoke a non-function. Did you mean ${{token}}?",
+	"T1005": "Attempted to invoke a non-function. Did you mean ${{{token}}}?",
 	"T1006": "Attempted to invoke a non-function",
-	"T1007": "Attempted to partially apply a non-function. Did you mean ${{token}}?",
+	"T1007": "Attempted to partially apply a non-function. Did you mean ${{{token}}}?",
 	"T1008": "Attempted to partially apply a non-function",
 	"D1009": "Multiple key definitions evaluate to same key: {{value}}",
 	"T1010": "The matcher function argument passed to function {{token}} does not return the correct object structure",
@@ -90,11 +90,11 @@ var messages = map[string]string{
 	"D3070": "The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function",
 	"D3120": "Syntax error in expression passed to function eval: {{value}}",
 	"D3121": "Dynamic error evaluating the expression passed to function eval: {{value}}",
-	"D3137": "{{message}}",
+	"D3137": "{{{message}}}",
 	"D3138": "The $single() function expected exactly 1 matching result.  Instead it matched more.",
 	"D3139": "The $single() function expected exactly 1 matching result.  Instead it matched 0.",
-	"D3140": "Malformed URL passed to ${{token}}(): {{value}}",
-	"D3141": "{{message}}",
+	"D3140": "Malformed URL passed to ${{{token}}}(): {{value}}",
+	"D3141": "{{{message}}}",
 	"U1001": "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.",
 	"U1002": "Expression evaluation timeout: Check for infinite loop",
 }
@@ -117,16 +117,26 @@ func newError(code string, pos int, token string, info errInfo) *Error {
 		msg = info.message
 	}
 	r := strings.NewReplacer(
-		"{{token}}", token,
+		"{{{token}}}", token,
+		"{{{message}}}", info.message,
+		"{{token}}", quote(token),
 		"{{value}}", renderInsert(info.value, info.hasValue),
 		"{{value2}}", renderInsert(info.value2, info.hasValue2),
 		"{{index}}", fmt.Sprint(info.index),
-		"{{type}}", info.typ,
-		"{{message}}", info.message,
+		"{{type}}", quote(info.typ),
 	)
 	return &Error{Code: code, Position: pos, Token: token, Message: r.Replace(msg)}
 }
 
+// quote renders s as JSON.stringify renders a string.
+func quote(s string) string {
+	var b strings.Builder
+	quoteJSON(&b, s)
+	return b.String()
+}
+
+// renderInsert renders a value insert as JSON.stringify would (full
+// number precision, undefined as "undefined").
 func renderInsert(v any, has bool) string {
 	if !has || IsUndefined(v) {
 		return "undefined"
@@ -134,14 +144,11 @@ func renderInsert(v any, has bool) string {
 	if IsFunction(v) {
 		return `""`
 	}
-	s, err := stringify(v, false)
-	if err != nil {
+	var b strings.Builder
+	if err := writeJSON(&b, v, false, "", 0, true); err != nil {
 		return fmt.Sprint(v)
 	}
-	if _, isStr := v.(string); isStr {
-		return s
-	}
-	return s
+	return b.String()
 }
 
 // errv is shorthand for an error with a value insert.

@@ -227,7 +227,7 @@ func (ev *evaluator) run(root *node, input any) (any, error) {
 	fr := newFrame(ev.root)
 	fr.bind("$", input)
 	if a, ok := input.([]any); ok {
-		input = &seq{items: a, sequence: true, outerWrapper: true}
+		input = &seq{items: []any{a}, sequence: true, outerWrapper: true}
 	}
 	res, err := ev.eval(root, input, fr)
 	if err != nil {

@@ -91,7 +91,15 @@ func (ev *evaluator) evalBinary(n *node, input any, fr *frame) (any, error) {
 		}
 		return ls + rs, nil
 	case "..":
-		return rangeOp(lhs, rhs, n.pos)
+		r, err := rangeOp(lhs, rhs, n.pos)
+		if s, ok := r.(*seq); ok && err == nil {
+			// a range costs one step per item, so MaxSteps bounds it
+			ev.steps += len(s.items)
+			if ev.maxSteps > 0 && ev.steps > ev.maxSteps {
+				return nil, errp("U1002", n.pos, "..")
+			}
+		}
+		return r, err
 	case "in":
 		if IsUndefined(lhs) || IsUndefined(rhs) {
 			return false, nil

@@ -334,7 +334,7 @@ func defineStringFuncs() {
 		if f := arg(a, 1); !IsUndefined(f) {
 			input = f
 			if arr, ok := f.([]any); ok {
-				input = &seq{items: arr, sequence: true, outerWrapper: true}
+				input = &seq{items: []any{arr}, sequence: true, outerWrapper: true}
 			}
 		}
 		root, err := parse(src)

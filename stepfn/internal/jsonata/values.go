@@ -315,13 +315,13 @@ func quoteJSON(b *strings.Builder, s string) {
 // dropped, object keys in sorted order.
 func stringify(v any, pretty bool) (string, error) {
 	var b strings.Builder
-	if err := writeJSON(&b, v, pretty, "", 0); err != nil {
+	if err := writeJSON(&b, v, pretty, "", 0, false); err != nil {
 		return "", err
 	}
 	return b.String(), nil
 }
 
-func writeJSON(b *strings.Builder, v any, pretty bool, indent string, depth int) error {
+func writeJSON(b *strings.Builder, v any, pretty bool, indent string, depth int, full bool) error {
 	if depth > 5000 {
 		return &Error{Code: "U1001", Message: messages["U1001"]}
 	}
@@ -330,7 +330,10 @@ func writeJSON(b *strings.Builder, v any, pretty bool, indent string, depth int)
 			b.WriteString("null")
 			return nil
 		}
-		b.WriteString(formatNumber(precision15(n)))
+		if !full {
+			n = precision15(n)
+		}
+		b.WriteString(formatNumber(n))
 		return nil
 	}
 	switch x := v.(type) {
@@ -366,7 +369,7 @@ func writeJSON(b *strings.Builder, v any, pretty bool, indent string, depth int)
 				b.WriteString("null")
 				continue
 			}
-			if err := writeJSON(b, it, pretty, inner, depth+1); err != nil {
+			if err := writeJSON(b, it, pretty, inner, depth+1, full); err != nil {
 				return err
 			}
 		}
@@ -398,7 +401,7 @@ func writeJSON(b *strings.Builder, v any, pretty bool, indent string, depth int)
 			if pretty {
 				b.WriteByte(' ')
 			}
-			if err := writeJSON(b, val, pretty, inner, depth+1); err != nil {
+			if err := writeJSON(b, val, pretty, inner, depth+1, full); err != nil {
 				return err
 			}
 		}
