@@ -223,6 +223,8 @@ func TestParseDateTime(t *testing.T) {
 		{"2020-01-31 ISO", "[Y]-[M]-[D] [C]", 1580428800000},
 		// days and months beyond their range roll over, as in JavaScript
 		{"2019-02-29", "[Y]-[M]-[D]", 1551398400000},
+		// a two-digit year is that year
+		{"18-03-23", "[Y01]-[M01]-[D01]", time.Date(18, 3, 23, 0, 0, 0, 0, time.UTC).UnixMilli()},
 	}
 	for _, tc := range tests {
 		got, ok, err := ParseDateTimeAt(tc.s, tc.picture, now)

@@ -82,6 +82,11 @@ func TestFormatNumber(t *testing.T) {
 		{-5, "#0;#0 CR", nil, "5 CR"},
 		{42, "#0 each", nil, "42 each"},
 		{0.256, "#0.0%", nil, "25.6%"},
+		{1234.5, "$0.0e0", nil, "$1.2e3"},
+		{0.123456, "0.000,000", nil, "0.123,456"},
+		{0.12345678, "0.00,00,00,00", nil, "0.12,34,56,78"},
+		{0.5, "0.0#,##", nil, "0.5"},
+		{0.12345, "0.0#,##", nil, "0.12,34"},
 		// options
 		{1234.5, "#.##0,00", map[string]string{"decimal-separator": ",", "grouping-separator": "."}, "1.234,50"},
 		{1234.5, "#'##0.0", map[string]string{"grouping-separator": "'"}, "1'234.5"},
