@@ -157,6 +157,9 @@ func defineStringFuncs() {
 		if !ok || ch == "" {
 			ch = " "
 		}
+		if math.Abs(width) > maxRange {
+			return nil, c.err("D2016", errInfo{value: width, hasValue: true})
+		}
 		n := runeLen(s)
 		w := int(math.Abs(width))
 		if w <= n || IsUndefined(arg(a, 1)) {
