@@ -1,5 +1,7 @@
 package jsonata
 
+import "reflect"
+
 // procName is the name a call reports in errors.
 func procName(n *node) string {
 	switch n.proc.typ {
@@ -210,31 +212,45 @@ func (ev *evaluator) evalApply(n *node, input any, fr *frame) (any, error) {
 }
 
 // deepClone copies maps and arrays so a transform can change the copy.
-func deepClone(v any) any {
+// When owned is not nil it records the maps it creates.
+func deepClone(v any) any { return cloneInto(v, nil, 0) }
+
+func cloneInto(v any, owned map[uintptr]bool, depth int) any {
+	if depth > maxDataDepth {
+		return v
+	}
 	switch x := v.(type) {
 	case map[string]any:
 		m := make(map[string]any, len(x))
 		for k, val := range x {
-			m[k] = deepClone(val)
+			m[k] = cloneInto(val, owned, depth+1)
+		}
+		if owned != nil {
+			owned[mapID(m)] = true
 		}
 		return m
 	case []any, *seq:
 		items, _ := asArray(x)
 		out := make([]any, len(items))
 		for i, it := range items {
-			out[i] = deepClone(it)
+			out[i] = cloneInto(it, owned, depth+1)
 		}
 		return out
 	}
 	return v
 }
 
+func mapID(m map[string]any) uintptr { return reflect.ValueOf(m).Pointer() }
+
 func (ev *evaluator) transform(f *transformFn, obj any) (any, error) {
 	if IsUndefined(obj) {
 		return Undefined, nil
 	}
 	n := f.n
-	result := deepClone(obj)
+	// only maps of the copy are changed: a pattern that reaches outside
+	// it (through $$ or a variable) must not alter the caller's data
+	owned := map[uintptr]bool{}
+	result := cloneInto(obj, owned, 0)
 	matches, err := ev.eval(n.lhs, result, f.fr)
 	if err != nil {
 		return nil, err
@@ -248,6 +264,9 @@ func (ev *evaluator) transform(f *transformFn, obj any) (any, error) {
 			return nil, err
 		}
 		mm, isMap := m.(map[string]any)
+		if isMap && !owned[mapID(mm)] {
+			isMap = false
+		}
 		if !IsUndefined(upd) {
 			u, ok := upd.(map[string]any)
 			if !ok {
@@ -255,7 +274,8 @@ func (ev *evaluator) transform(f *transformFn, obj any) (any, error) {
 			}
 			if isMap {
 				for k, v := range u {
-					mm[k] = v
+					// a copy, so an update cannot make a value contain itself
+					mm[k] = deepClone(v)
 				}
 			}
 		}

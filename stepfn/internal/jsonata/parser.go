@@ -171,7 +171,7 @@ func (p *parser) advance(id string, infix bool) *Error {
 		return err
 	}
 	if t.kind == tOp {
-		if _, ok := bindingPower[t.val]; !ok {
+		if _, ok := bindingPower[t.val]; !ok || t.val == "!" || t.val == "~" {
 			return errp("S0204", t.pos, t.val)
 		}
 	}

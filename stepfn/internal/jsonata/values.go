@@ -420,8 +420,16 @@ func writeJSON(b *strings.Builder, v any, pretty bool, indent string, depth int,
 	return nil
 }
 
+// maxDataDepth bounds recursion over nested values.
+const maxDataDepth = 10000
+
 // deepEqual compares two values as jsonata-js's deep equality does.
-func deepEqual(a, b any) bool {
+func deepEqual(a, b any) bool { return deepEqualAt(a, b, 0) }
+
+func deepEqualAt(a, b any, depth int) bool {
+	if depth > maxDataDepth {
+		return false
+	}
 	if an, ok := toNumber(a); ok {
 		bn, ok := toNumber(b)
 		return ok && an == bn
@@ -444,7 +452,7 @@ func deepEqual(a, b any) bool {
 			return false
 		}
 		for i := range xa {
-			if !deepEqual(xa[i], ya[i]) {
+			if !deepEqualAt(xa[i], ya[i], depth+1) {
 				return false
 			}
 		}
@@ -456,7 +464,7 @@ func deepEqual(a, b any) bool {
 		}
 		for k, xv := range x {
 			yv, ok := y[k]
-			if !ok || !deepEqual(xv, yv) {
+			if !ok || !deepEqualAt(xv, yv, depth+1) {
 				return false
 			}
 		}
