@@ -140,10 +140,10 @@ func TestEnvVarsAndFuncs(t *testing.T) {
 			"plainErr": {Impl: func(c *Call, args []any) (any, error) {
 				return nil, errors.New("plain")
 			}},
-			"nothing": {Impl: func(c *Call, args []any) (any, error) { return Undefined, nil }},
+			"nothing":   {Impl: func(c *Call, args []any) (any, error) { return Undefined, nil }},
 			"uppercase": {Impl: func(c *Call, args []any) (any, error) { return "overridden", nil }},
-			"badsig": {Signature: "<q>", Impl: func(c *Call, args []any) (any, error) { return 1, nil }},
-			"args": {Impl: func(c *Call, args []any) (any, error) { return len(args), nil }},
+			"badsig":    {Signature: "<q>", Impl: func(c *Call, args []any) (any, error) { return 1, nil }},
+			"args":      {Impl: func(c *Call, args []any) (any, error) { return len(args), nil }},
 		},
 	}
 	cases := []struct{ src, want, code string }{
@@ -320,7 +320,7 @@ func TestIsFunction(t *testing.T) {
 
 func TestConcurrentEval(t *testing.T) {
 	exprs := []*Expr{
-		mustCompile(t, `Account.Order.Product[Price > 30].{"n": ` + "`Product Name`" + `, "o": %.OrderID}`),
+		mustCompile(t, `Account.Order.Product[Price > 30].{"n": `+"`Product Name`"+`, "o": %.OrderID}`),
 		mustCompile(t, `Phone@$p#$i{$p.type: $i}`),
 		mustCompile(t, `($f := function($n){$n < 2 ? $n : $f($n-1) + $f($n-2)}; $f(12))`),
 		mustCompile(t, `$ ~> |Address|{"City": $uppercase(City)}|`),
