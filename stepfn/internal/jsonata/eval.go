@@ -437,21 +437,20 @@ func (ev *evaluator) evalPath(n *node, input any, fr *frame) (any, error) {
 		} else {
 			out := make([]any, 0, len(tuples))
 			for _, t := range tuples {
-				out = append(out, t.(tuple)["@"])
+				out = append(out, asTuple(t)["@"])
 			}
 			result = newSeq(out...)
 		}
 	}
 	if n.keepSingletonArray {
-		switch r := result.(type) {
-		case *seq:
+		// a plain array is returned as it is; a constructed array becomes
+		// the single item of a sequence that keeps it
+		if r, ok := result.(*seq); ok {
 			if r.cons && !r.sequence {
-				result = &seq{items: r.items, sequence: true, keepSingleton: true}
+				result = &seq{items: []any{r}, sequence: true, keepSingleton: true}
 			} else {
 				r.keepSingleton = true
 			}
-		case []any:
-			result = &seq{items: r, sequence: true, keepSingleton: true}
 		}
 	}
 	if n.group != nil {
@@ -544,6 +543,15 @@ func frameFromTuple(fr *frame, t tuple) *frame {
 	return f
 }
 
+// asTuple returns v as a tuple; a value that is not one (an empty stream
+// padded with undefined) becomes a tuple of just that value.
+func asTuple(v any) tuple {
+	if t, ok := v.(tuple); ok {
+		return t
+	}
+	return tuple{"@": v}
+}
+
 func copyTuple(t tuple) tuple {
 	c := make(tuple, len(t)+2)
 	for k, v := range t {
@@ -591,7 +599,7 @@ func (ev *evaluator) evalTupleStep(st *node, input []any, bindings []any, fr *fr
 	}
 	result := make([]any, 0, len(bindings))
 	for _, b := range bindings {
-		bt := b.(tuple)
+		bt := asTuple(b)
 		res, err := ev.eval(st, bt["@"], frameFromTuple(fr, bt))
 		if err != nil {
 			return nil, err
@@ -608,7 +616,7 @@ func (ev *evaluator) evalTupleStep(st *node, input []any, bindings []any, fr *fr
 		for bb, v := range resItems {
 			t := copyTuple(bt)
 			if tupleRes {
-				for k, x := range v.(tuple) {
+				for k, x := range asTuple(v) {
 					t[k] = x
 				}
 			} else {
@@ -665,7 +673,7 @@ func (ev *evaluator) evalFilter(pred *node, input any, fr *frame) (any, error) {
 		context := item
 		env := fr
 		if results.tupleStream {
-			t := item.(tuple)
+			t := asTuple(item)
 			context = t["@"]
 			env = frameFromTuple(fr, t)
 		}

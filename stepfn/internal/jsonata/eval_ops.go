@@ -297,7 +297,7 @@ func (ev *evaluator) evalGroup(pairs [][2]*node, pos int, input any, fr *frame) 
 		env := fr
 		context := item
 		if reduce {
-			t := item.(tuple)
+			t := asTuple(item)
 			env = frameFromTuple(fr, t)
 			context = t["@"]
 		}
@@ -348,11 +348,11 @@ func (ev *evaluator) evalGroup(pairs [][2]*node, pos int, input any, fr *frame) 
 func reduceTuples(data any) tuple {
 	items, ok := asArray(data)
 	if !ok {
-		return copyTuple(data.(tuple))
+		return copyTuple(asTuple(data))
 	}
-	out := copyTuple(items[0].(tuple))
+	out := copyTuple(asTuple(items[0]))
 	for _, it := range items[1:] {
-		for k, v := range it.(tuple) {
+		for k, v := range asTuple(it) {
 			prev, ok := out[k]
 			if !ok {
 				prev = Undefined
@@ -378,7 +378,7 @@ func (ev *evaluator) evalSort(n *node, input any, fr *frame) (any, error) {
 		context := it
 		env := fr
 		if isTuple {
-			t := it.(tuple)
+			t := asTuple(it)
 			context = t["@"]
 			env = frameFromTuple(fr, t)
 		}
