@@ -71,7 +71,7 @@ func (ev *evaluator) applyInner(fn any, args []any, input any, fr *frame, pos in
 	case *lambdaFn:
 		if f.n.sig != nil {
 			var err *Error
-			args, err = f.n.sig.validate(args, input, name, pos)
+			args, err = f.n.sig.validate(args, input, name, pos, true)
 			if err != nil {
 				return nil, err
 			}
@@ -91,7 +91,7 @@ func (ev *evaluator) applyInner(fn any, args []any, input any, fr *frame, pos in
 		}
 		if f.sig != nil {
 			var err *Error
-			args, err = f.sig.validate(args, input, name, pos)
+			args, err = f.sig.validate(args, input, name, pos, false)
 			if err != nil {
 				return nil, err
 			}

@@ -178,8 +178,10 @@ func (s *signature) requiredArity() int {
 
 // validate checks args against the signature, substitutes the context
 // value for a missing context argument and wraps single values where an
-// array is expected.
-func (s *signature) validate(args []any, context any, name string, pos int) ([]any, *Error) {
+// array is expected. With group (lambda signatures) the arguments matched
+// by a variadic parameter (+) are passed as one array, as jsonata-js 2
+// does; builtins receive them spread.
+func (s *signature) validate(args []any, context any, name string, pos int, group bool) ([]any, *Error) {
 	sym := make([]byte, len(args))
 	for i, a := range args {
 		sym[i] = symbol(a)
@@ -205,15 +207,14 @@ func (s *signature) validate(args []any, context any, name string, pos int) ([]a
 					return nil, newError("T0411", pos, name, errInfo{value: context, hasValue: true, index: argIndex + 1})
 				}
 			} else {
-				if argIndex < len(args) {
-					out = append(out, args[argIndex])
-				} else {
-					out = append(out, Undefined)
-				}
-				argIndex++
+				// an optional parameter with no argument: undefined, and
+				// the argument list does not move on
+				out = append(out, Undefined)
 			}
 			continue
 		}
+		variadic := group && strings.HasSuffix(p.regex, "+")
+		var collected []any
 		for _, single := range []byte(match) {
 			arg := args[argIndex]
 			if p.typ == "a" {
@@ -249,8 +250,15 @@ func (s *signature) validate(args []any, context any, name string, pos int) ([]a
 					}
 				}
 			}
-			out = append(out, arg)
+			if variadic {
+				collected = append(collected, arg)
+			} else {
+				out = append(out, arg)
+			}
 			argIndex++
+		}
+		if variadic {
+			out = append(out, collected)
 		}
 	}
 	return out, nil
