@@ -357,3 +357,12 @@ func TestConcurrentEval(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestMaxDepthCapped(t *testing.T) {
+	e := mustCompile(t, `($f := function($n){$n = 0 ? 0 : 1 + $f($n - 1)}; $f(1000000))`)
+	_, err := e.Eval(nil, &Env{MaxDepth: 1 << 30})
+	var je *Error
+	if !errors.As(err, &je) || je.Code != "U1001" {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -23,7 +23,7 @@ type Env struct {
 	Funcs    map[string]Func // extra or overriding functions visible as $name
 	Now      time.Time       // the instant $now() and $millis() return for the whole evaluation (zero: time.Now() once per Eval)
 	Rand     func() float64  // source for $random() and $shuffle (nil: math/rand/v2)
-	MaxDepth int             // limit on nested function calls (0: 500); beyond it the error is U1001
+	MaxDepth int             // limit on nested function calls (0: 500, at most 10000); beyond it the error is U1001
 	MaxSteps int             // limit on evaluation steps (0: unlimited); beyond it the error is U1002
 }
 
@@ -169,6 +169,9 @@ func arity(fn any) int {
 	return 0
 }
 
+// maxDepthCap keeps deep recursion well inside Go's stack limit.
+const maxDepthCap = 10000
+
 type evaluator struct {
 	env      *Env
 	now      time.Time
@@ -201,6 +204,9 @@ func newEvaluator(env *Env) *evaluator {
 	}
 	if ev.maxDepth <= 0 {
 		ev.maxDepth = 500
+	}
+	if ev.maxDepth > maxDepthCap {
+		ev.maxDepth = maxDepthCap
 	}
 	ev.root = newFrame(nil)
 	for k, v := range env.Vars {
@@ -390,6 +396,23 @@ func itemsOf(v any) []any {
 }
 
 func (ev *evaluator) evalPath(n *node, input any, fr *frame) (any, error) {
+	// fast path: a plain field name looked up on one object
+	if len(n.steps) == 1 && !n.keepSingletonArray && n.group == nil {
+		st := n.steps[0]
+		if m, ok := input.(map[string]any); ok && st.typ == nName && st.stages == nil &&
+			st.predicate == nil && st.group == nil && !st.tuple && !st.keepArray {
+			if err := ev.step(st); err != nil {
+				return nil, err
+			}
+			v, ok := m[st.op]
+			if !ok {
+				return Undefined, nil
+			}
+			// a single result that is an array is returned whole (the
+			// last-step rule of the general path)
+			return v, nil
+		}
+	}
 	var inputSeq []any
 	if a, ok := asArray(input); ok && n.steps[0].typ != nVariable {
 		inputSeq = a
