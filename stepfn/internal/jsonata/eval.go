@@ -769,6 +769,13 @@ func evalWildcard(input any) any {
 	if s, ok := input.(*seq); ok && s.outerWrapper && len(s.items) > 0 {
 		input = s.items[0]
 	}
+	if a, ok := asArray(input); ok {
+		// an array is an object whose keys are its indexes (jsonata-js)
+		for _, v := range a {
+			out.items = flattenInto(out.items, v)
+		}
+		return out
+	}
 	if m, ok := input.(map[string]any); ok {
 		for _, k := range sortedKeys(m) {
 			v := m[k]
