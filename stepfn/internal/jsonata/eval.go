@@ -271,7 +271,7 @@ func (ev *evaluator) eval(n *node, input any, fr *frame) (any, error) {
 		result, err = ev.eval(n.lhs, input, fr)
 		if err == nil && !IsUndefined(result) {
 			if f, ok := toNumber(result); ok {
-				result = -f
+				result = 0 - f
 			} else {
 				err = errv("D1002", n.pos, "-", result)
 			}

@@ -180,6 +180,9 @@ func arith(op string, lhs, rhs any, pos int) (any, error) {
 	if math.IsNaN(res) || math.IsInf(res, 0) {
 		return nil, errv("D1001", pos, op, res)
 	}
+	if res == 0 {
+		res = 0 // no negative zero: JSON has none
+	}
 	return res, nil
 }
 

@@ -672,7 +672,11 @@ func numFn(f func(float64) float64) func(c *Call, a []any) (any, error) {
 		if IsUndefined(v) {
 			return Undefined, nil
 		}
-		return f(num(v)), nil
+		r := f(num(v))
+		if r == 0 {
+			r = 0 // no negative zero: JSON has none
+		}
+		return r, nil
 	}
 }
 

@@ -865,7 +865,7 @@ func (p *parser) process(n *node) (*node, *Error) {
 		}
 		if result.lhs.typ == nNumber {
 			result = result.lhs
-			result.num = -result.num
+			result.num = 0 - result.num
 		} else {
 			pushAncestry(result, result.lhs)
 		}
