@@ -61,8 +61,11 @@
 //     one rune: "ß" stays "ß" where JavaScript gives "SS").
 //   - $base64encode/$base64decode use jsonata-js's Node behaviour: one byte
 //     per UTF-16 unit (Latin-1), so characters above U+00FF do not survive.
-//   - The x in x in [..] test (in operator) compares objects and arrays by
-//     identity in jsonata-js; here they never match.
+//   - The in operator compares objects and arrays by identity in
+//     jsonata-js; here an object or array on its left never matches.
+//   - An error a Func returns that is not an *Error becomes D3137 with the
+//     error's text as message.
+//   - Numbers are never negative zero.
 //   - A builtin passed as a callback ($map($a, $string)) receives as many
 //     arguments as its signature requires (jsonata-js uses the arity of the
 //     JavaScript implementation); a Func from Env.Funcs receives as many as

@@ -104,6 +104,9 @@ func (ev *evaluator) applyInner(fn any, args []any, input any, fr *frame, pos in
 			}
 			c.Input = plain(input)
 			r, err := f.impl(c, pa)
+			if je, ok := err.(*Error); ok && je == nil {
+				err = nil // a typed nil *Error is no error
+			}
 			if err != nil {
 				if _, ok := err.(*Error); !ok {
 					err = &Error{Code: "D3137", Position: pos, Token: name, Message: err.Error()}
