@@ -144,6 +144,10 @@ func TestEnvVarsAndFuncs(t *testing.T) {
 			"uppercase": {Impl: func(c *Call, args []any) (any, error) { return "overridden", nil }},
 			"badsig":    {Signature: "<q>", Impl: func(c *Call, args []any) (any, error) { return 1, nil }},
 			"args":      {Impl: func(c *Call, args []any) (any, error) { return len(args), nil }},
+			"typedNil": {Impl: func(c *Call, args []any) (any, error) {
+				var e *Error
+				return "fine", e
+			}},
 		},
 	}
 	cases := []struct{ src, want, code string }{
@@ -165,6 +169,7 @@ func TestEnvVarsAndFuncs(t *testing.T) {
 		{src: `$map([1, 2], $twice)`, want: `[2,4]`},
 		{src: `$map([1, 2], $args)`, want: `[3,3]`},
 		{src: `$twice ~> $type()`, want: `"function"`},
+		{src: `$typedNil()`, want: `"fine"`},
 	}
 	for _, c := range cases {
 		r, err := mustCompile(t, c.src).Eval(map[string]any{}, env)

@@ -66,6 +66,8 @@
 //   - An error a Func returns that is not an *Error becomes D3137 with the
 //     error's text as message.
 //   - Numbers are never negative zero.
+//   - Expressions nested more than 400 levels deep are rejected (S0201)
+//     rather than risking the stack.
 //   - A builtin passed as a callback ($map($a, $string)) receives as many
 //     arguments as its signature requires (jsonata-js uses the arity of the
 //     JavaScript implementation); a Func from Env.Funcs receives as many as
