@@ -70,3 +70,21 @@ func FuzzEval(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSignature: any signature text parses or gives an *Error, and a
+// parsed signature validates any argument list without panicking.
+func FuzzSignature(f *testing.F) {
+	for _, s := range []string{"<n-n?:n>", "<a<n>:n>", "<s-(sf)(sf)n?:s>", "<x-b?:s>", "<a+>", "<f<s:o>>", "<(sa<n>)>", "<o-f?:o>", "<"} {
+		f.Add(s)
+	}
+	args := [][]any{nil, {1.0}, {"a", 2.0}, {[]any{1.0, "x"}, Undefined, nil}, {map[string]any{}, true, []any{}}}
+	f.Fuzz(func(t *testing.T, src string) {
+		sig, err := parseSignature(src)
+		if err != nil {
+			return
+		}
+		for _, a := range args {
+			_, _ = sig.validate(a, "ctx", "f", 0, len(a)%2 == 0)
+		}
+	})
+}
