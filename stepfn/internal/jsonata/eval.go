@@ -215,7 +215,7 @@ func newEvaluator(env *Env) *evaluator {
 	for k, f := range env.Funcs {
 		b := &builtinFn{name: k, impl: f.Impl, user: true, arity: 3}
 		if f.Signature != "" {
-			if s, err := parseSignature(f.Signature); err == nil {
+			if s, err := parseStrictSignature(f.Signature); err == nil {
 				b.sig = s
 				b.arity = len(s.params)
 			} else {
@@ -683,7 +683,7 @@ func (ev *evaluator) evalFilter(pred *node, input any, fr *frame) (any, error) {
 		if idx < 0 {
 			idx += len(items)
 		}
-		if idx >= 0 && idx < len(items) {
+		if idx >= 0 && idx < len(items) && !IsUndefined(items[idx]) {
 			item := items[idx]
 			if _, isArr := asArray(item); isArr {
 				return item, nil
@@ -693,6 +693,9 @@ func (ev *evaluator) evalFilter(pred *node, input any, fr *frame) (any, error) {
 		return results, nil
 	}
 	for index, item := range items {
+		if IsUndefined(item) {
+			continue
+		}
 		context := item
 		env := fr
 		if results.tupleStream {

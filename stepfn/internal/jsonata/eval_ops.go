@@ -38,6 +38,10 @@ func toBoolean(v any) (bool, bool) {
 		return false, true
 	case map[string]any:
 		return len(x) > 0, true
+	case *builtinFn, *transformFn:
+		// jsonata-js 2.0 represents these as non-empty objects, so they
+		// are true; lambdas, partial applications and regexes are false
+		return true, true
 	}
 	return false, true
 }

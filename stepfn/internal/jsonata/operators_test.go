@@ -294,6 +294,8 @@ func TestRegex(t *testing.T) {
 		{expr: `//`, code: "S0301"},
 		{expr: `/abc`, code: "S0302"},
 		{expr: `/\u0041/("A").match`, want: `"A"`},
+		{expr: `$match("aQz", /\Q/).match`, want: `"Q"`},
+		{expr: `$replace("a_z", /\z/, "Z")`, want: `"a_Z"`},
 		{expr: `/[/]x/("a/x").match`, want: `"/x"`},
 		{expr: `/a\/b/("a/b").match`, want: `"a/b"`},
 		{expr: `/(?<y>\d{4})/("in 2024").groups`, want: `["2024"]`},

@@ -34,6 +34,7 @@ const (
 	nSort
 	nTransform
 	nPlaceholder
+	nEnd // the end of the expression where an operand was expected
 	// raw parse-only forms
 	rawPredicate
 	rawGroup
@@ -211,7 +212,10 @@ func (p *parser) expression(rbp int) (*node, *Error) {
 func (p *parser) nud(t token) (*node, *Error) {
 	switch t.kind {
 	case tEnd:
-		return nil, errp("S0207", t.pos, "(end)")
+		// as jsonata-js: the end is an operand here and S0207 is reported
+		// only if nothing else goes wrong first (S0203 for a missing
+		// closing bracket, say)
+		return &node{typ: nEnd, pos: t.pos}, nil
 	case tName:
 		return &node{typ: nName, op: t.val, pos: t.pos}, nil
 	case tVar:
@@ -531,8 +535,11 @@ func (p *parser) call(t token, left *node) (*node, *Error) {
 					break
 				}
 			}
-			if i >= len(rs) || rs[i] != '>' {
-				return nil, newError("S0202", p.tok.pos, tokText(p.tok), errInfo{value: ">", hasValue: true})
+			if i >= len(rs) {
+				return nil, newError("S0203", len(rs), "(end)", errInfo{value: ">", hasValue: true})
+			}
+			if rs[i] != '>' {
+				return nil, newError("S0202", i+1, string(rs[i]), errInfo{value: ">", hasValue: true})
 			}
 			sig, err := parseSignature(string(rs[start : i+1]))
 			if err != nil {
@@ -968,6 +975,8 @@ func (p *parser) process(n *node) (*node, *Error) {
 		p.ancestorIndex++
 	case nString, nNumber, nValue, nWildcard, nDescendant, nVariable, nRegex, nPlaceholder:
 		result = n
+	case nEnd:
+		return nil, errp("S0207", n.pos, "(end)")
 	default:
 		return nil, errp("S0206", n.pos, n.op)
 	}

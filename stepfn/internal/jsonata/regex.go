@@ -54,12 +54,16 @@ func compileJSRegex(pattern, flags string) (*regexp.Regexp, error) {
 				b.WriteString("/")
 				i++
 				continue
-			case n == 'c' || n == '0':
-				if n == '0' {
-					b.WriteString(`\x00`)
-					i++
-					continue
-				}
+			case n == '0':
+				b.WriteString(`\x00`)
+				i++
+				continue
+			case (n >= 'a' && n <= 'z' || n >= 'A' && n <= 'Z') && !strings.ContainsRune("dDwWsSbBfnrtvcx", n):
+				// JavaScript reads an unknown letter escape as the letter
+				// itself (Go gives \Q, \z, \p... other meanings)
+				b.WriteString(regexp.QuoteMeta(string(n)))
+				i++
+				continue
 			}
 			b.WriteRune(c)
 			b.WriteRune(n)

@@ -27,9 +27,20 @@ var arraySubtypeNames = map[string]string{
 	"o": "objects", "s": "strings",
 }
 
-// parseSignature parses a signature. Error positions are offsets within
-// the signature text.
-func parseSignature(src string) (*signature, *Error) {
+// parseSignature parses a signature as jsonata-js does, ignoring
+// characters it does not know. Error positions are offsets within the
+// signature text.
+func parseSignature(src string) (*signature, *Error) { return parseSig(src, false) }
+
+// parseStrictSignature is parseSignature for the signatures of Go
+// functions (Env.Funcs): any character that is not part of the signature
+// syntax is an error (S0403), so typos are caught.
+func parseStrictSignature(src string) (*signature, *Error) { return parseSig(src, true) }
+
+func parseSig(src string, strict bool) (*signature, *Error) {
+	if strict && (!strings.HasPrefix(src, "<") || !strings.HasSuffix(src, ">")) {
+		return nil, errv("S0403", 0, src, src)
+	}
 	sig := &signature{src: src}
 	rs := []rune(src)
 	var prev *sigParam
@@ -57,7 +68,10 @@ func parseSignature(src string) (*signature, *Error) {
 			prev = &sig.params[len(sig.params)-1]
 		case '-':
 			if prev == nil {
-				return nil, errv("S0403", pos, src, src)
+				if strict {
+					return nil, errv("S0403", pos, src, src)
+				}
+				break
 			}
 			prev.context = true
 			re, err := regexp.Compile("^" + prev.regex + "$")
@@ -68,7 +82,10 @@ func parseSignature(src string) (*signature, *Error) {
 			prev.regex += "?"
 		case '?', '+':
 			if prev == nil {
-				return nil, errv("S0403", pos, src, src)
+				if strict {
+					return nil, errv("S0403", pos, src, src)
+				}
+				break
 			}
 			if c == '?' {
 				prev.optional = true
@@ -109,9 +126,12 @@ func parseSignature(src string) (*signature, *Error) {
 			prev.subtype = string(rs[pos+1 : end-1])
 			pos = end - 1
 		case '>':
-			// end of signature
+			// the end of the signature
 		default:
-			return nil, errv("S0403", pos, src, src)
+			// like jsonata-js, other characters are ignored (strict: error)
+			if strict {
+				return nil, errv("S0403", pos, src, src)
+			}
 		}
 		pos++
 	}
