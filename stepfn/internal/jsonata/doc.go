@@ -69,9 +69,9 @@
 //   - Expressions nested more than 400 levels deep are rejected (S0201)
 //     rather than risking the stack.
 //   - A builtin passed as a callback ($map($a, $string)) receives as many
-//     arguments as its signature requires (jsonata-js uses the arity of the
-//     JavaScript implementation); a Func from Env.Funcs receives as many as
-//     its signature declares, or three without a signature.
+//     arguments as its jsonata-js implementation declares; a Func from
+//     Env.Funcs receives as many as its signature declares, or three
+//     without a signature.
 //   - $clone is always a deep copy; redefining it does not change the
 //     transform operator.
 //   - The picture-string functions ($formatNumber, $formatBase,

@@ -15,9 +15,18 @@ func defaultRand() float64 { return rand.Float64() }
 // changed, so evaluations share it safely.
 var builtins map[string]*builtinFn
 
+// jsArity lists the builtins whose jsonata-js implementation declares
+// fewer parameters than their signature has; a builtin passed as a
+// callback receives that many arguments.
+var jsArity = map[string]int{"string": 1, "zip": 0}
+
 func def(name, sig string, impl func(c *Call, args []any) (any, error)) {
 	s := mustSig(sig)
-	builtins[name] = &builtinFn{name: name, sig: s, arity: s.requiredArity(), impl: impl}
+	n, ok := jsArity[name]
+	if !ok {
+		n = len(s.params)
+	}
+	builtins[name] = &builtinFn{name: name, sig: s, arity: n, impl: impl}
 }
 
 func arg(args []any, i int) any {

@@ -302,6 +302,8 @@ func TestHigherOrderFunctions(t *testing.T) {
 		{expr: `$map([1, 2, 3], function($v, $i){$v * $i})`, want: `[0,2,6]`},
 		{expr: `$map([1, 2], function($v, $i, $a){$count($a)})`, want: `[2,2]`},
 		{expr: `$map([1, 2, 3], $string)`, want: `["1","2","3"]`},
+		{expr: `$map([1.5, 2.5], $round)`, want: `[2,2.5]`},
+		{expr: `$map(["abc"], $substring)`, code: "T0410"},
 		{expr: `$map([1], function($v){$v})`, want: `1`},
 		{expr: `$map(5, function($v){$v + 1})`, want: `6`},
 		{expr: `$map([1, 2], function($v){nothing})`, want: "undefined"},

@@ -182,20 +182,6 @@ func symbol(v any) byte {
 	return 'm'
 }
 
-// requiredArity counts the parameters a caller must supply; it is the
-// arity used when a builtin is passed as a callback.
-func (s *signature) requiredArity() int {
-	n := 0
-	for _, p := range s.params {
-		if !p.optional && !p.context && !strings.HasSuffix(p.regex, "+") {
-			n++
-		} else if p.context {
-			n++
-		}
-	}
-	return n
-}
-
 // validate checks args against the signature, substitutes the context
 // value for a missing context argument and wraps single values where an
 // array is expected. With group (lambda signatures) the arguments matched
