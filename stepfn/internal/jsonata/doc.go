@@ -1,5 +1,6 @@
 // Package jsonata evaluates JSONata 2.x expressions, the second query
-// language of AWS Step Functions.
+// language of AWS Step Functions (which runs jsonata-js 2.0.6; this
+// package also has the 2.1 operators ?: and ??).
 //
 // Compile parses an expression once; the *Expr it returns holds no mutable
 // state and may be evaluated by many goroutines at once with Eval:
@@ -52,11 +53,16 @@
 //     the i and m flags); lookahead, lookbehind and backreferences cannot
 //     be run and are rejected at compile time (S0303). \d, \w, \b and \s
 //     are ASCII-only as in RE2 (JavaScript's \s also matches Unicode
-//     spaces). Unmatched capture groups are "" rather than undefined.
+//     spaces). An unmatched capture group is null in match objects (JSON's
+//     rendering of jsonata-js's undefined).
 //   - Match positions ($match index, matcher start/end) are JavaScript
 //     string indexes (UTF-16 units) as in jsonata-js; $length and
 //     $substring count code points as jsonata-js does; error positions are
-//     counted in code points.
+//     counted in code points. $split(s, "") splits into code points where
+//     JavaScript would split a surrogate pair.
+//   - A replacement function given to $replace with a plain string pattern
+//     is called with a match object (jsonata-js 2.0.6 inserts the
+//     function's source text instead).
 //   - $uppercase and $lowercase use Go's Unicode case mapping (one rune to
 //     one rune: "ß" stays "ß" where JavaScript gives "SS").
 //   - $base64encode/$base64decode use jsonata-js's Node behaviour: one byte
@@ -65,7 +71,13 @@
 //     jsonata-js; here an object or array on its left never matches.
 //   - An error a Func returns that is not an *Error becomes D3137 with the
 //     error's text as message.
-//   - Numbers are never negative zero.
+//   - Numbers are never negative zero, and arithmetic that produces
+//     Infinity or NaN (1/0, 0%0) is error D1001 at once; jsonata-js 2.0.6
+//     carries the value on (JSON shows it as null) until an operator
+//     rejects it.
+//   - Lambda signatures follow the later jsonata-js fix: the arguments
+//     matched by a variadic parameter (<n+>) arrive as one array, and a
+//     skipped optional parameter does not shift the arguments after it.
 //   - Expressions nested more than 400 levels deep are rejected (S0201)
 //     rather than risking the stack.
 //   - A builtin passed as a callback ($map($a, $string)) receives as many

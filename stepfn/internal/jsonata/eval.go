@@ -163,7 +163,9 @@ func arity(fn any) int {
 		return f.arity
 	case *partialFn:
 		return f.count
-	case *matcherFn, *composedFn, *transformFn:
+	case *matcherFn:
+		return 2 // (string, start index), as jsonata-js's regex closure
+	case *composedFn, *transformFn:
 		return 1
 	}
 	return 0

@@ -144,7 +144,13 @@ func (ev *evaluator) applyInner(fn any, args []any, input any, fr *frame, pos in
 		if !ok {
 			return Undefined, nil
 		}
-		return matchAt(f.re, str, f.at), nil
+		from := 0
+		if len(args) > 1 {
+			if n, ok := toNumber(args[1]); ok && n > 0 {
+				from = utf16ToByte(str, int(n))
+			}
+		}
+		return matchAt(f.re, str, from, f.at), nil
 	case *composedFn:
 		r, err := ev.apply(f.f, args, input, fr, pos, name)
 		if err != nil {

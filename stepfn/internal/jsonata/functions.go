@@ -275,12 +275,8 @@ func defineStringFuncs() {
 		}
 		out := newSeq()
 		for _, m := range ms {
-			groups := make([]any, len(m.groups))
-			for i, g := range m.groups {
-				groups[i] = g
-			}
 			out.items = append(out.items, map[string]any{
-				"match": m.match, "index": float64(byteToUTF16(s, m.start)), "groups": groups,
+				"match": m.match, "index": float64(byteToUTF16(s, m.start)), "groups": m.groupValues(),
 			})
 		}
 		return out, nil
@@ -398,7 +394,7 @@ func fnReplace(c *Call, a []any) (any, error) {
 						break
 					}
 					b.WriteString(s[pos : pos+i])
-					obj := map[string]any{"match": p, "index": float64(byteToUTF16(s, pos+i)), "groups": []any{}}
+					obj := rmatch{match: p, start: pos + i, end: pos + i + len(p)}.object(s)
 					v, err := c.ev.apply(repl, []any{obj}, c.Input, c.fr, c.Position, c.name)
 					if err != nil {
 						return nil, err
@@ -435,11 +431,8 @@ func fnReplace(c *Call, a []any) (any, error) {
 		case string:
 			b.WriteString(expandReplacement(r, m))
 		default:
-			groups := make([]any, len(m.groups))
-			for i, g := range m.groups {
-				groups[i] = g
-			}
-			obj := map[string]any{"match": m.match, "index": float64(byteToUTF16(s, m.start)), "groups": groups}
+			// the function sees the matcher's object: match, start, end, groups
+			obj := m.object(s)
 			v, err := c.ev.apply(repl, []any{obj}, c.Input, c.fr, c.Position, c.name)
 			if err != nil {
 				return nil, err

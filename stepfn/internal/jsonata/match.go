@@ -10,6 +10,21 @@ type rmatch struct {
 	start  int
 	end    int
 	groups []string
+	missed []bool // groups that took no part in the match
+}
+
+// groupValues renders the groups for a match object: an unmatched group
+// is null (jsonata-js holds undefined there, which JSON shows as null).
+func (m rmatch) groupValues() []any {
+	out := make([]any, len(m.groups))
+	for i, g := range m.groups {
+		if i < len(m.missed) && m.missed[i] {
+			out[i] = nil
+		} else {
+			out[i] = g
+		}
+	}
+	return out
 }
 
 // byteToUTF16 converts a byte offset in s to a JavaScript string index.
@@ -41,25 +56,28 @@ func toRmatch(s string, loc []int) rmatch {
 	for g := 2; g+1 < len(loc); g += 2 {
 		if loc[g] < 0 {
 			m.groups = append(m.groups, "")
+			m.missed = append(m.missed, true)
 		} else {
 			m.groups = append(m.groups, s[loc[g]:loc[g+1]])
+			m.missed = append(m.missed, false)
 		}
 	}
 	return m
 }
 
-// matchObject renders a match as the object a matcher function returns.
-func matchObject(re *regexp.Regexp, s string, m rmatch, pos int) map[string]any {
-	groups := make([]any, len(m.groups))
-	for i, g := range m.groups {
-		groups[i] = g
-	}
-	obj := map[string]any{
+// object is the match as a matcher function reports it (without next).
+func (m rmatch) object(s string) map[string]any {
+	return map[string]any{
 		"match":  m.match,
 		"start":  float64(byteToUTF16(s, m.start)),
 		"end":    float64(byteToUTF16(s, m.end)),
-		"groups": groups,
+		"groups": m.groupValues(),
 	}
+}
+
+// matchObject renders a match as the object a matcher function returns.
+func matchObject(re *regexp.Regexp, s string, m rmatch, pos int) map[string]any {
+	obj := m.object(s)
 	end := m.end
 	obj["next"] = &builtinFn{name: "next", arity: 0, impl: func(c *Call, _ []any) (any, error) {
 		if end >= len(s) {
@@ -89,8 +107,8 @@ func findFrom(re *regexp.Regexp, s string, from int) []int {
 }
 
 // matchAt is what calling a regex value as a function returns.
-func matchAt(re *regexp.Regexp, s string, pos int) any {
-	loc := re.FindStringSubmatchIndex(s)
+func matchAt(re *regexp.Regexp, s string, from, pos int) any {
+	loc := findFrom(re, s, from)
 	if loc == nil {
 		return Undefined
 	}

@@ -279,7 +279,8 @@ func TestRegex(t *testing.T) {
 	runCases(t, []tcase{
 		{expr: `/a+/("xaay").match`, want: `"aa"`},
 		{expr: `/a+/("xaay").[start, end]`, want: `[1,3]`},
-		{expr: `/(a)(x)?(b)/("ab").groups`, want: `["a","","b"]`},
+		{expr: `/(a)(x)?(b)/("ab").groups`, want: `["a",null,"b"]`},
+		{expr: `$replace("ab", /(x)?b/, "[$1]")`, want: `"a[]"`},
 		{expr: `/a/("bab").next().start`, want: "undefined"},
 		{expr: `/a/("baba").next().start`, want: `3`},
 		{expr: `/z/("abc")`, want: "undefined"},
