@@ -15,6 +15,7 @@ func TestStringFunctions(t *testing.T) {
 		{expr: `$string(1e-7)`, want: `"1e-7"`},
 		{expr: `$string(123456789012345678)`, want: `"123456789012346000"`},
 		{expr: `$string(12345678901234567890123)`, want: `"1.23456789012346e+22"`},
+		{expr: `$string(1.7976931348623157e308)`, want: `"null"`},
 		{expr: `$string(true)`, want: `"true"`},
 		{expr: `$string(null)`, want: `"null"`},
 		{expr: `$string(nothing)`, want: "undefined"},

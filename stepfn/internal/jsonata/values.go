@@ -269,10 +269,9 @@ func precision15(f float64) float64 {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return f
 	}
-	g, err := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 15, 64), 64)
-	if err != nil {
-		return f
-	}
+	// ParseFloat returns ±Inf with a range error when rounding up went
+	// past the largest float64, which is what JavaScript gets too
+	g, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 15, 64), 64)
 	return g
 }
 
@@ -332,6 +331,10 @@ func writeJSON(b *strings.Builder, v any, pretty bool, indent string, depth int,
 		}
 		if !full {
 			n = precision15(n)
+		}
+		if math.IsInf(n, 0) {
+			b.WriteString("null")
+			return nil
 		}
 		b.WriteString(formatNumber(n))
 		return nil
