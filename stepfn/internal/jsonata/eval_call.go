@@ -158,6 +158,10 @@ func (ev *evaluator) applyInner(fn any, args []any, input any, fr *frame, pos in
 		}
 		return ev.apply(f.g, []any{r}, input, fr, pos, name)
 	case *transformFn:
+		args, err := transformSig.validate(args, input, name, pos, false)
+		if err != nil {
+			return nil, err
+		}
 		var obj any = Undefined
 		if len(args) > 0 {
 			obj = args[0]
@@ -219,6 +223,9 @@ func (ev *evaluator) evalApply(n *node, input any, fr *frame) (any, error) {
 	}
 	return ev.apply(fn, []any{lhs}, input, fr, n.pos, "")
 }
+
+// transformSig is the signature of the function a transform builds.
+var transformSig = mustSig("<(oa):o>")
 
 // deepClone copies maps and arrays so a transform can change the copy.
 // When owned is not nil it records the maps it creates.

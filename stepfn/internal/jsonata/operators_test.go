@@ -268,6 +268,7 @@ func TestTransform(t *testing.T) {
 		{expr: `$ ~> |a|5|`, data: `{"a": {}}`, code: "T2011"},
 		{expr: `$ ~> |a|{}, 5|`, data: `{"a": {}}`, code: "T2012"},
 		{expr: `nothing ~> |a|{}|`, want: "undefined"},
+		{expr: `"str" ~> |$|{"a": 1}|`, code: "T0410"},
 		{expr: `|a|{}|`, want: "<function>"},
 		{expr: `$ ~> |**[k]|{"key": k}, ["k"]|`, data: `{"k": "v", "other": null}`, want: `{"key":"v","other":null}`},
 		{expr: `$ ~> |$|{"y": $t := x, "z": $t}|`, data: `[{"x": 1}, {"x": 2}]`, want: `[{"x":1,"y":1,"z":1},{"x":2,"y":2,"z":2}]`},
