@@ -601,7 +601,7 @@ func (ev *evaluator) evalTupleStep(st *node, input []any, bindings []any, fr *fr
 			}
 			for i, v := range itemsOf(r) {
 				t := tuple{"@": v}
-				if st.hasIndex {
+				if st.hasIndex && st.index != "" {
 					t[st.index] = float64(i)
 				}
 				result = append(result, t)
@@ -645,13 +645,14 @@ func (ev *evaluator) evalTupleStep(st *node, input []any, bindings []any, fr *fr
 					t[k] = x
 				}
 			} else {
-				if st.hasFocus {
+				// an empty name ($) binds nothing, as in jsonata-js
+				if st.hasFocus && st.focus != "" {
 					t[st.focus] = v
 					t["@"] = bt["@"]
 				} else {
 					t["@"] = v
 				}
-				if st.hasIndex {
+				if st.hasIndex && st.index != "" {
 					t[st.index] = float64(bb)
 				}
 				if st.ancestor != nil {
