@@ -335,7 +335,7 @@ func (ev *evaluator) eval(n *node, input any, fr *frame) (any, error) {
 	case nRegex:
 		result = &matcherFn{re: n.re, src: n.op, at: n.pos}
 	case nFunction:
-		result, err = ev.evalCall(n, input, fr, nil, false)
+		result, err = ev.evalCall(n, input, fr, nil)
 	case nVariable:
 		if n.op == "" {
 			if s, ok := input.(*seq); ok && s.outerWrapper && len(s.items) > 0 {

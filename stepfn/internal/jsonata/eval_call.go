@@ -17,7 +17,7 @@ func procName(n *node) string {
 
 // evalCall evaluates a function call node; applyTo, when set, is the
 // value chained in by ~> and becomes the first argument.
-func (ev *evaluator) evalCall(n *node, input any, fr *frame, applyTo []any, _ bool) (any, error) {
+func (ev *evaluator) evalCall(n *node, input any, fr *frame, applyTo []any) (any, error) {
 	proc, err := ev.eval(n.proc, input, fr)
 	if err != nil {
 		return nil, err
@@ -209,7 +209,7 @@ func (ev *evaluator) evalApply(n *node, input any, fr *frame) (any, error) {
 		return nil, err
 	}
 	if n.rhs.typ == nFunction {
-		return ev.evalCall(n.rhs, input, fr, []any{lhs}, false)
+		return ev.evalCall(n.rhs, input, fr, []any{lhs})
 	}
 	fn, err := ev.eval(n.rhs, input, fr)
 	if err != nil {

@@ -118,7 +118,7 @@ func (l *lexer) next(infix bool) (token, *Error) {
 	if c == '"' || c == '\'' {
 		return l.scanString(c)
 	}
-	if c >= '0' && c <= '9' || (c == '-' && false) {
+	if c >= '0' && c <= '9' {
 		return l.scanNumber()
 	}
 	if c == '`' {
