@@ -159,6 +159,11 @@ func plainv(v any, depth int) (any, bool) {
 		return v, false
 	}
 	switch x := v.(type) {
+	case float64:
+		if x == 0 && math.Signbit(x) {
+			return 0.0, true // JSON has no negative zero
+		}
+		return x, false
 	case *seq:
 		out := make([]any, 0, len(x.items))
 		for _, it := range x.items {
