@@ -12,6 +12,12 @@ import (
 // operators, another path.
 type choiceRule struct {
 	next string
+	// assign is a top-level rule's Assign, applied when the rule matches;
+	// output is a JSONata rule's Output.
+	assign *assignSpec
+	output *ataTemplate
+	// condition is a JSONata rule's Condition.
+	condition *ataTemplate
 
 	and, or []*choiceRule
 	not     *choiceRule
@@ -74,8 +80,50 @@ func (c *compiler) choice(st *state, o *object, loc string) {
 		return
 	}
 	for i, e := range arr {
+		if st.jsonata {
+			st.choices = append(st.choices, c.ataChoiceRule(e, ptrIndex(cloc, i)))
+			continue
+		}
 		st.choices = append(st.choices, c.choiceRule(e, ptrIndex(cloc, i), true))
 	}
+}
+
+// ataChoiceRule compiles a rule of a JSONata Choice state: a Condition
+// expression, Next, and optionally Assign and Output.
+func (c *compiler) ataChoiceRule(v any, loc string) *choiceRule {
+	o, ok := v.(*object)
+	if !ok {
+		c.d.schema(loc, "A Choice rule must be an OBJECT")
+		return &choiceRule{}
+	}
+	c.checkFields(o, loc, fieldSet("Condition", "Next", "Assign", "Output", "Comment"), nil)
+	r := &choiceRule{}
+	if nv, ok := o.get("Next"); ok {
+		r.next, _ = c.nonEmptyStr(nv, ptr(loc, "Next"), "Next")
+	} else {
+		c.d.schema(loc, "These fields are required: [Next]")
+	}
+	cv, ok := o.get("Condition")
+	switch {
+	case !ok:
+		c.d.schema(loc, "These fields are required: [Condition]")
+	default:
+		if b, isBool := cv.(bool); isBool {
+			r.condition = &ataTemplate{static: b}
+			break
+		}
+		s, isStr := cv.(string)
+		if _, isExpr := ataExpression(s); !isStr || !isExpr {
+			c.d.schema(ptr(loc, "Condition"), "The value for the field 'Condition' must be a JSONata expression or a BOOLEAN")
+			break
+		}
+		r.condition = c.ataTemplate(s, ptr(loc, "Condition"))
+	}
+	r.assign = c.assign(o, loc, true)
+	if ov, ok := o.get("Output"); ok {
+		r.output = c.ataTemplate(ov, ptr(loc, "Output"))
+	}
+	return r
 }
 
 func (c *compiler) choiceRule(v any, loc string, top bool) *choiceRule {
@@ -101,6 +149,10 @@ func (c *compiler) choiceRule(v any, loc string, top bool) *choiceRule {
 	for _, k := range o.keys {
 		switch k {
 		case "Next", "Comment", "Variable":
+		case "Assign":
+			if !top {
+				c.d.schema(ptr(loc, k), "The field 'Assign' is not supported by Step Functions in a nested Choice rule")
+			}
 		case "And", "Or", "Not":
 			ops = append(ops, k)
 		default:
@@ -114,6 +166,9 @@ func (c *compiler) choiceRule(v any, loc string, top bool) *choiceRule {
 	if len(ops) != 1 {
 		c.d.schema(loc, "A Choice rule must have exactly one comparison operator or one of [And, Or, Not]")
 		return r
+	}
+	if top {
+		r.assign = c.assign(o, loc, false)
 	}
 	op := ops[0]
 	val := o.vals[op]

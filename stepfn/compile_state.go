@@ -20,6 +20,23 @@ var stateFields = map[string]map[string]bool{
 
 var commonFields = fieldSet("Type", "Comment", "QueryLanguage")
 
+// Fields each state type accepts in a JSONata state, besides Type,
+// Comment and QueryLanguage.
+var ataStateFields = map[string]map[string]bool{
+	"Pass":     fieldSet("Next", "End", "Output", "Assign"),
+	"Task":     fieldSet("Next", "End", "Arguments", "Output", "Assign", "Retry", "Catch", "Resource", "TimeoutSeconds", "HeartbeatSeconds", "Credentials"),
+	"Choice":   fieldSet("Choices", "Default", "Output", "Assign"),
+	"Wait":     fieldSet("Next", "End", "Seconds", "Timestamp", "Output", "Assign"),
+	"Succeed":  fieldSet("Output"),
+	"Fail":     fieldSet("Error", "Cause"),
+	"Parallel": fieldSet("Next", "End", "Arguments", "Output", "Assign", "Retry", "Catch", "Branches"),
+	"Map": fieldSet("Next", "End", "Items", "ItemSelector", "Output", "Assign", "Retry", "Catch", "ItemProcessor",
+		"MaxConcurrency", "ItemBatcher", "ToleratedFailurePercentage", "ToleratedFailureCount", "Label"),
+}
+
+// assignable are the state types that accept Assign in either language.
+var assignable = fieldSet("Pass", "Task", "Choice", "Wait", "Parallel", "Map")
+
 // state compiles one state.
 func (c *compiler) state(name string, o *object, loc string, depth int) *state {
 	tv, ok := o.get("Type")
@@ -31,16 +48,32 @@ func (c *compiler) state(name string, o *object, loc string, depth int) *state {
 	if !ok {
 		return nil
 	}
-	allowed, known := stateFields[typ]
-	if !known {
+	if _, known := stateFields[typ]; !known {
 		c.d.schema(ptr(loc, "Type"), "The value for the field 'Type' must be one of [Task, Pass, Choice, Wait, Succeed, Fail, Parallel, Map]")
 		return nil
 	}
-	c.checkFields(o, loc, allowed, commonFields)
+	saved := c.lang
+	defer func() { c.lang = saved }()
+	c.lang = c.topLang
 	if v, ok := o.get("QueryLanguage"); ok {
-		c.queryLanguage(v, ptr(loc, "QueryLanguage"))
+		if l := c.queryLanguage(v, ptr(loc, "QueryLanguage")); l != "" {
+			if c.topLang == langJSONata && l == langJSONPath {
+				c.d.schema(ptr(loc, "QueryLanguage"), "The QueryLanguage of a state cannot be JSONPath when the state machine's QueryLanguage is JSONata")
+			}
+			c.lang = l
+		}
 	}
-	st := &state{name: name, typ: typ, loc: loc}
+	st := &state{name: name, typ: typ, loc: loc, jsonata: c.lang == langJSONata}
+	if st.jsonata {
+		return c.ataState(st, o, loc, depth)
+	}
+	allowed := stateFields[typ]
+	var extra map[string]bool
+	if assignable[typ] {
+		extra = fieldSet("Assign")
+	}
+	c.languageFields(o, loc, jsonataOnly, "JSONPath")
+	c.checkFields(o, loc, allowed, union(commonFields, extra, jsonataOnly))
 	if allowed["Next"] {
 		c.transition(st, o, loc)
 	}
@@ -61,6 +94,9 @@ func (c *compiler) state(name string, o *object, loc string, depth int) *state {
 		st.retry = c.retriers(o, loc)
 		st.catch = c.catchers(o, loc)
 	}
+	if assignable[typ] {
+		st.assign = c.assign(o, loc, false)
+	}
 	switch typ {
 	case "Pass":
 		if v, ok := o.get("Result"); ok {
@@ -80,6 +116,68 @@ func (c *compiler) state(name string, o *object, loc string, depth int) *state {
 		c.mapState(st, o, loc, depth)
 	}
 	return st
+}
+
+// ataState compiles a JSONata state.
+func (c *compiler) ataState(st *state, o *object, loc string, depth int) *state {
+	typ := st.typ
+	allowed := ataStateFields[typ]
+	c.languageFields(o, loc, jsonPathOnly, langJSONata)
+	c.checkFields(o, loc, allowed, union(commonFields, jsonPathOnly))
+	if allowed["Next"] {
+		c.transition(st, o, loc)
+	}
+	if allowed["Arguments"] {
+		if v, ok := o.get("Arguments"); ok {
+			st.arguments = c.ataTemplate(v, ptr(loc, "Arguments"))
+		}
+	}
+	if v, ok := o.get("Output"); ok && allowed["Output"] {
+		st.output = c.ataTemplate(v, ptr(loc, "Output"))
+	}
+	if allowed["Assign"] {
+		st.assign = c.assign(o, loc, true)
+	}
+	if allowed["Retry"] {
+		st.retry = c.retriers(o, loc)
+		st.catch = c.catchers(o, loc)
+	}
+	switch typ {
+	case "Task":
+		c.task(st, o, loc)
+	case "Choice":
+		c.choice(st, o, loc)
+	case "Wait":
+		c.wait(st, o, loc)
+	case "Fail":
+		c.fail(st, o, loc)
+	case "Parallel":
+		c.parallel(st, o, loc, depth)
+	case "Map":
+		c.mapState(st, o, loc, depth)
+	}
+	return st
+}
+
+// languageFields reports each field of o in fields, which a state of
+// language lang does not accept.
+func (c *compiler) languageFields(o *object, loc string, fields map[string]bool, lang string) {
+	for _, k := range o.keys {
+		if fields[k] {
+			c.d.schema(ptr(loc, k), "The field '%s' is not supported by Step Functions when the QueryLanguage is %s", k, lang)
+		}
+	}
+}
+
+// union merges field sets.
+func union(sets ...map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range sets {
+		for k := range s {
+			out[k] = true
+		}
+	}
+	return out
 }
 
 // transition reads Next and End: exactly one must be given.
@@ -110,11 +208,50 @@ func (c *compiler) task(st *state, o *object, loc string) {
 		}
 		st.resource = r
 	}
-	st.timeoutSeconds, st.timeoutPath = c.secondsPair(o, loc, "TimeoutSeconds")
-	st.heartbeatSeconds, st.heartbeatPath = c.secondsPair(o, loc, "HeartbeatSeconds")
+	if st.jsonata {
+		st.timeoutSeconds, st.ataTimeout = c.ataInt(o, loc, "TimeoutSeconds", 1, maxTimeoutSeconds)
+		st.heartbeatSeconds, st.ataHeartbeat = c.ataInt(o, loc, "HeartbeatSeconds", 1, maxTimeoutSeconds)
+	} else {
+		st.timeoutSeconds, st.timeoutPath = c.secondsPair(o, loc, "TimeoutSeconds")
+		st.heartbeatSeconds, st.heartbeatPath = c.secondsPair(o, loc, "HeartbeatSeconds")
+	}
 	if st.heartbeatSeconds > 0 && st.timeoutSeconds > 0 && st.heartbeatSeconds >= st.timeoutSeconds {
 		c.d.schema(ptr(loc, "HeartbeatSeconds"), "The value for the field 'HeartbeatSeconds' must be smaller than the value for the field 'TimeoutSeconds'")
 	}
+}
+
+// ataExprField compiles field as a JSONata expression when its value is
+// a "{% %}" string of a JSONata state, and reports whether it was one.
+func (c *compiler) ataExprField(o *object, loc, field string) (*ataTemplate, bool) {
+	if c.lang != langJSONata {
+		return nil, false
+	}
+	v, ok := o.get(field)
+	if !ok {
+		return nil, false
+	}
+	s, ok := v.(string)
+	if !ok {
+		return nil, false
+	}
+	if _, ok := ataExpression(s); !ok {
+		return nil, false
+	}
+	return c.ataTemplate(s, ptr(loc, field)), true
+}
+
+// ataInt reads an integer field of a JSONata state: a literal in
+// [lo, hi] or an expression evaluated when the state runs.
+func (c *compiler) ataInt(o *object, loc, field string, lo, hi int64) (int64, *ataTemplate) {
+	if t, ok := c.ataExprField(o, loc, field); ok {
+		return 0, t
+	}
+	v, ok := o.get(field)
+	if !ok {
+		return 0, nil
+	}
+	n, _ := c.intRange(v, ptr(loc, field), field, lo, hi)
+	return n, nil
 }
 
 // secondsPair reads a duration given as Field or FieldPath, not both.
@@ -155,12 +292,18 @@ func validResourceARN(r string) bool {
 
 func (c *compiler) wait(st *state, o *object, loc string) {
 	n := 0
-	if v, ok := o.get("Seconds"); ok {
+	if t, ok := c.ataExprField(o, loc, "Seconds"); ok {
+		n++
+		st.ataSeconds = t
+	} else if v, ok := o.get("Seconds"); ok {
 		n++
 		st.waitSeconds, _ = c.intRange(v, ptr(loc, "Seconds"), "Seconds", 0, maxTimeoutSeconds)
 		st.hasWaitSeconds = true
 	}
-	if v, ok := o.get("Timestamp"); ok {
+	if t, ok := c.ataExprField(o, loc, "Timestamp"); ok {
+		n++
+		st.ataTimestamp = t
+	} else if v, ok := o.get("Timestamp"); ok {
 		n++
 		if s, ok := c.str(v, ptr(loc, "Timestamp"), "Timestamp"); ok {
 			t, ok := parseTimestamp(s)
@@ -178,7 +321,10 @@ func (c *compiler) wait(st *state, o *object, loc string) {
 		n++
 		st.waitTimestampPath = c.path(v, ptr(loc, "TimestampPath"), "TimestampPath")
 	}
-	if n != 1 {
+	switch {
+	case n != 1 && c.lang == langJSONata:
+		c.d.schema(loc, "Exactly one of the fields [Seconds, Timestamp] must be set")
+	case n != 1:
 		c.d.schema(loc, "Exactly one of the fields [Seconds, Timestamp, SecondsPath, TimestampPath] must be set")
 	}
 }
@@ -194,10 +340,14 @@ func (c *compiler) fail(st *state, o *object, loc string) {
 	if hasCause && hasCausePath {
 		c.d.schema(loc, "Only one of the fields [Cause, CausePath] may be set")
 	}
-	if hasErr {
+	if t, ok := c.ataExprField(o, loc, "Error"); ok {
+		st.ataError = t
+	} else if hasErr {
 		st.errorName, _ = c.str(ev, ptr(loc, "Error"), "Error")
 	}
-	if hasCause {
+	if t, ok := c.ataExprField(o, loc, "Cause"); ok {
+		st.ataCause = t
+	} else if hasCause {
 		st.cause, _ = c.str(cv, ptr(loc, "Cause"), "Cause")
 	}
 	if hasErrPath {
@@ -271,6 +421,10 @@ func (c *compiler) mapState(st *state, o *object, loc string, depth int) {
 			st.processor = c.stateSet(io, iloc, depth+1)
 		}
 	}
+	if st.jsonata {
+		c.ataMap(st, o, loc)
+		return
+	}
 	if v, ok := o.get("ItemsPath"); ok {
 		st.itemsPath = c.path(v, ptr(loc, "ItemsPath"), "ItemsPath")
 	}
@@ -325,6 +479,59 @@ func (c *compiler) mapState(st *state, o *object, loc string, depth int) {
 	if v, ok := o.get("ItemBatcher"); ok {
 		st.batcher = c.itemBatcher(v, ptr(loc, "ItemBatcher"))
 	}
+}
+
+// ataMap compiles the fields of a JSONata Map state: Items (an array or
+// an expression), ItemSelector (a JSONata template) and the limits as
+// literals or expressions.
+func (c *compiler) ataMap(st *state, o *object, loc string) {
+	if v, ok := o.get("Items"); ok {
+		iloc := ptr(loc, "Items")
+		switch x := v.(type) {
+		case []any:
+			st.ataItems = c.ataTemplate(x, iloc)
+		case string:
+			if _, ok := ataExpression(x); !ok {
+				c.d.schema(iloc, "The value for the field 'Items' must be an ARRAY or a JSONata expression")
+				break
+			}
+			st.ataItems = c.ataTemplate(x, iloc)
+		default:
+			c.d.schema(iloc, "The value for the field 'Items' must be an ARRAY or a JSONata expression")
+		}
+	}
+	if v, ok := o.get("ItemSelector"); ok {
+		st.ataItemSelector = c.ataTemplate(v, ptr(loc, "ItemSelector"))
+	}
+	st.maxConcurrency, st.ataMaxConcurrency = c.ataInt(o, loc, "MaxConcurrency", 0, maxTimeoutSeconds)
+	if !st.distributed {
+		for _, f := range distributedOnly {
+			if _, ok := o.get(f); ok {
+				c.d.schema(ptr(loc, f), "The field '%s' is only supported for a Map state in DISTRIBUTED mode", f)
+			}
+		}
+		return
+	}
+	st.toleratedCount, st.ataTolCount = c.ataInt(o, loc, "ToleratedFailureCount", 0, maxTimeoutSeconds)
+	st.hasToleratedCount = st.ataTolCount == nil && hasField(o, "ToleratedFailureCount")
+	if t, ok := c.ataExprField(o, loc, "ToleratedFailurePercentage"); ok {
+		st.ataTolPct = t
+	} else if v, ok := o.get("ToleratedFailurePercentage"); ok {
+		if f, ok := c.number(v, ptr(loc, "ToleratedFailurePercentage"), "ToleratedFailurePercentage"); ok {
+			if f < 0 || f > 100 {
+				c.d.schema(ptr(loc, "ToleratedFailurePercentage"), "The value for the field 'ToleratedFailurePercentage' must be between 0 and 100")
+			}
+			st.toleratedPercent, st.hasToleratedPct = f, true
+		}
+	}
+	if v, ok := o.get("ItemBatcher"); ok {
+		st.batcher = c.itemBatcher(v, ptr(loc, "ItemBatcher"))
+	}
+}
+
+func hasField(o *object, k string) bool {
+	_, ok := o.get(k)
+	return ok
 }
 
 func (c *compiler) processorConfig(st *state, po *object, ploc string) {

@@ -54,6 +54,15 @@ type conformanceCase struct {
 	Calls        map[string]int               `json:"calls"`
 	Inputs       map[string][]json.RawMessage `json:"inputs"`
 	StopAfterSec float64                      `json:"stopAfterSeconds"`
+	// Assigned lists, in history order, the states that assigned
+	// variables and what each assigned (values as JSON text).
+	Assigned []assignedCheck `json:"assigned"`
+}
+
+// assignedCheck is one StateExited event's assignedVariables.
+type assignedCheck struct {
+	State     string            `json:"state"`
+	Variables map[string]string `json:"variables"`
 }
 
 // scriptedStep is what a scripted resource does on one call: the nth
@@ -325,6 +334,17 @@ func runConformance(t *testing.T, c conformanceCase) {
 		}
 		if diff := cmp.Diff(wantEv, got); diff != "" {
 			t.Errorf("events (-want +got):\n%s", diff)
+		}
+	}
+	if c.Assigned != nil {
+		got := []assignedCheck{}
+		for _, ev := range events {
+			if d := ev.StateExitedEventDetails; d != nil && d.AssignedVariables != nil {
+				got = append(got, assignedCheck{State: d.Name, Variables: d.AssignedVariables})
+			}
+		}
+		if diff := cmp.Diff(c.Assigned, got); diff != "" {
+			t.Errorf("assigned variables (-want +got):\n%s", diff)
 		}
 	}
 	if c.History != nil {

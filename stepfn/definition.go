@@ -57,6 +57,24 @@ type state struct {
 	next string
 	end  bool
 
+	// jsonata is set for a state whose QueryLanguage is JSONata: it reads
+	// Arguments, Output and the JSONata forms of its fields below, and
+	// none of the paths.
+	jsonata   bool
+	assign    *assignSpec
+	arguments *ataTemplate
+	output    *ataTemplate
+	// JSONata forms of fields that also take a literal: the Task's
+	// timeouts, the Wait's Seconds and Timestamp, the Fail's Error and
+	// Cause, and the Map's Items, ItemSelector, MaxConcurrency and
+	// tolerated failures.
+	ataTimeout, ataHeartbeat  *ataTemplate
+	ataSeconds, ataTimestamp  *ataTemplate
+	ataError, ataCause        *ataTemplate
+	ataItems, ataItemSelector *ataTemplate
+	ataMaxConcurrency         *ataTemplate
+	ataTolCount, ataTolPct    *ataTemplate
+
 	inputPath      optPath // absent: $, null: {}
 	outputPath     optPath
 	resultPath     optPath // absent: $, null: discard the result
@@ -185,9 +203,13 @@ func compileDefinition(definition string, d *diagnostics) *StateMachine {
 	if v, ok := root.get("TimeoutSeconds"); ok {
 		m.timeoutSeconds, _ = c.intRange(v, "/TimeoutSeconds", "TimeoutSeconds", 1, maxTimeoutSeconds)
 	}
+	c.topLang = langJSONPath
 	if v, ok := root.get("QueryLanguage"); ok {
-		c.queryLanguage(v, "/QueryLanguage")
+		if l := c.queryLanguage(v, "/QueryLanguage"); l != "" {
+			c.topLang = l
+		}
 	}
+	c.lang = c.topLang
 	m.root = c.stateSet(root, "/", 0)
 	if len(d.list) > 0 {
 		return nil
@@ -202,6 +224,9 @@ type compiler struct {
 	d     *diagnostics
 	names map[string]string // state name to its location, machine-wide
 	all   map[string]*state
+	// topLang is the definition's QueryLanguage; lang is the language of
+	// the state being compiled.
+	topLang, lang string
 }
 
 // maxNesting bounds how deep Parallel branches and Map processors nest.
@@ -365,9 +390,18 @@ func fieldSet(names ...string) map[string]bool {
 	return m
 }
 
-// unsupportedFields are valid ASL that minicloud does not run: JSONata
-// and variables, S3 item readers and result writers.
-var unsupportedFields = fieldSet("Assign", "Output", "Arguments", "ItemReader", "ResultWriter")
+// unsupportedFields are valid ASL that minicloud does not run: S3 item
+// readers and result writers.
+var unsupportedFields = fieldSet("ItemReader", "ResultWriter")
+
+// jsonPathOnly are the fields a JSONata state may not have, and
+// jsonataOnly those a JSONPath state may not have.
+var (
+	jsonPathOnly = fieldSet("InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "Result",
+		"TimeoutSecondsPath", "HeartbeatSecondsPath", "SecondsPath", "TimestampPath", "ErrorPath", "CausePath",
+		"ItemsPath", "MaxConcurrencyPath", "ToleratedFailurePercentagePath", "ToleratedFailureCountPath", "Iterator")
+	jsonataOnly = fieldSet("Arguments", "Output", "Items")
+)
 
 // checkFields reports unknown fields and the duplicate keys of o.
 func (c *compiler) checkFields(o *object, loc string, allowed map[string]bool, alsoAllowed map[string]bool) {
@@ -386,18 +420,17 @@ func (c *compiler) checkFields(o *object, loc string, allowed map[string]bool, a
 	}
 }
 
-func (c *compiler) queryLanguage(v any, loc string) {
+func (c *compiler) queryLanguage(v any, loc string) string {
 	s, ok := c.str(v, loc, "QueryLanguage")
 	if !ok {
-		return
+		return ""
 	}
 	switch s {
-	case "JSONPath":
-	case "JSONata":
-		c.d.schema(loc, "The value 'JSONata' for the field 'QueryLanguage' is valid ASL but minicloud supports only JSONPath")
-	default:
-		c.d.schema(loc, "The value for the field 'QueryLanguage' must be one of [JSONPath, JSONata]")
+	case langJSONPath, langJSONata:
+		return s
 	}
+	c.d.schema(loc, "The value for the field 'QueryLanguage' must be one of [JSONPath, JSONata]")
+	return ""
 }
 
 // Typed field readers. Each adds a diagnostic and reports false when v is

@@ -215,7 +215,7 @@ func indexOf(list []*execution, e *execution) int {
 func (e *execution) run() {
 	defer e.svc.wg.Done()
 	main := &thread{}
-	out, serr := e.runSet(e.ctx, e.def.root, e.inputVal, main, nil)
+	out, serr := e.runSet(e.ctx, e.def.root, e.inputVal, main, newScope(nil))
 	e.finish(out, serr, main)
 }
 

@@ -87,6 +87,11 @@ type StateExitedEventDetails struct {
 	Name          string                            `json:"name"`
 	Output        string                            `json:"output"`
 	OutputDetails *HistoryEventExecutionDataDetails `json:"outputDetails,omitempty"`
+	// AssignedVariables are the variables the state assigned, each as
+	// JSON text.
+	AssignedVariables map[string]string `json:"assignedVariables,omitempty"`
+	// AssignedVariablesDetails is present when AssignedVariables is.
+	AssignedVariablesDetails *AssignedVariablesDetails `json:"assignedVariablesDetails,omitempty"`
 }
 
 // TaskScheduledEventDetails are the details of TaskScheduled: the
@@ -332,4 +337,10 @@ func withoutData(ev HistoryEvent) HistoryEvent {
 		ev.ActivitySucceededEventDetails = &c
 	}
 	return ev
+}
+
+// AssignedVariablesDetails says whether a StateExited event's
+// assignedVariables were cut short; minicloud never truncates them.
+type AssignedVariablesDetails struct {
+	Truncated bool `json:"truncated"`
 }

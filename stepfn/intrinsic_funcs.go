@@ -23,19 +23,30 @@ type evalEnv struct {
 	input   any
 	context func() any
 	rnd     *lockedRand
+	vars    *varScope // workflow variables ($name); nil reads none
 }
 
 // pathNotFoundError reports a path in an argument or a payload template
 // that matched nothing.
-type pathNotFoundError struct{ path string }
+type pathNotFoundError struct {
+	path     string
+	variable string // set when the path's variable is not assigned
+}
 
 func (e *pathNotFoundError) Error() string { return "path " + e.path + " not found" }
 
 // evalPath applies p to the input or the context object.
 func (env *evalEnv) evalPath(p *jsonPath) (any, error) {
 	root := env.input
-	if p.context {
+	switch {
+	case p.context:
 		root = env.context()
+	case p.variable != "":
+		val, ok := env.vars.lookup(p.variable)
+		if !ok {
+			return nil, &pathNotFoundError{path: p.src, variable: p.variable}
+		}
+		root = val
 	}
 	v, err := p.eval(root)
 	if err != nil {

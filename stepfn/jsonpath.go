@@ -20,7 +20,10 @@ import (
 type jsonPath struct {
 	src     string
 	context bool
-	segs    []pathSeg
+	// variable names the workflow variable the path starts from ($name),
+	// empty for $ and $$.
+	variable string
+	segs     []pathSeg
 }
 
 type segKind uint8
@@ -57,7 +60,7 @@ func (p *jsonPath) definite() bool {
 // reference reports whether the path is a Reference Path, the only kind
 // ResultPath accepts: $ followed by names and non-negative indexes.
 func (p *jsonPath) reference() bool {
-	if p.context {
+	if p.context || p.variable != "" {
 		return false
 	}
 	for _, s := range p.segs {
@@ -100,9 +103,16 @@ func (p *pathParser) path() (*jsonPath, error) {
 	}
 	p.pos++
 	jp := &jsonPath{}
-	if p.peek() == '$' {
+	switch c := p.peek(); {
+	case c == '$':
 		jp.context = true
 		p.pos++
+	case isVarStart(c):
+		begin := p.pos
+		for p.pos < len(p.s) && isIdentByte(p.s[p.pos]) {
+			p.pos++
+		}
+		jp.variable = p.s[begin:p.pos]
 	}
 	segs, err := p.segments(false)
 	if err != nil {

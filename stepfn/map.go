@@ -20,39 +20,7 @@ import (
 // beyond that the state fails with States.ExceedToleratedFailureThreshold.
 func (e *execution) mapState(ctx context.Context, sr *stateRun, eff any, th *thread) (any, *stateError) {
 	st := sr.st
-	env := sr.env(eff)
-	items := eff
-	if st.itemsPath != nil {
-		v, err := env.evalPath(st.itemsPath)
-		if err != nil {
-			return nil, sr.runtime("Invalid path '%s' : No results for path: %s", st.itemsPath.src, bracketPath(st.itemsPath))
-		}
-		items = v
-	}
-	arr, ok := items.([]any)
-	if !ok {
-		return nil, sr.runtime("Map state input must be an array, but the ItemsPath selected a value of type %s", jsonType(items))
-	}
-	inputs := make([]any, len(arr))
-	for i, item := range arr {
-		inputs[i] = item
-		if st.itemSelector != nil {
-			isr := &stateRun{e: e, st: st, enteredID: sr.enteredID, entered: sr.entered, item: &mapItem{index: i, value: item}}
-			v, serr := isr.template(st.itemSelector, eff, "ItemSelector")
-			if serr != nil {
-				return nil, serr
-			}
-			inputs[i] = v
-		}
-	}
-	if st.batcher != nil {
-		batched, serr := sr.batch(st.batcher, eff, inputs)
-		if serr != nil {
-			return nil, serr
-		}
-		inputs = batched
-	}
-	limit, serr := sr.concurrency(eff)
+	inputs, limit, serr := sr.mapInputs(eff)
 	if serr != nil {
 		return nil, serr
 	}
@@ -62,6 +30,59 @@ func (e *execution) mapState(ctx context.Context, sr *stateRun, eff any, th *thr
 	if st.distributed {
 		return e.distributedMap(ctx, sr, eff, inputs, limit, th)
 	}
+	return e.inlineMap(ctx, sr, inputs, limit, startedID, th)
+}
+
+// mapInputs selects a JSONPath Map state's items (ItemsPath), shapes
+// them (ItemSelector), batches them (ItemBatcher) and resolves its
+// concurrency.
+func (sr *stateRun) mapInputs(eff any) ([]any, int, *stateError) {
+	if sr.st.jsonata {
+		return sr.ataMapInputs(eff)
+	}
+	st, e := sr.st, sr.e
+	env := sr.env(eff)
+	items := eff
+	if st.itemsPath != nil {
+		v, err := env.evalPath(st.itemsPath)
+		if err != nil {
+			return nil, 0, sr.runtime("Invalid path '%s' : No results for path: %s", st.itemsPath.src, bracketPath(st.itemsPath))
+		}
+		items = v
+	}
+	arr, ok := items.([]any)
+	if !ok {
+		return nil, 0, sr.runtime("Map state input must be an array, but the ItemsPath selected a value of type %s", jsonType(items))
+	}
+	inputs := make([]any, len(arr))
+	for i, item := range arr {
+		inputs[i] = item
+		if st.itemSelector != nil {
+			isr := &stateRun{e: e, st: st, enteredID: sr.enteredID, entered: sr.entered, item: &mapItem{index: i, value: item}, vars: sr.vars}
+			v, serr := isr.template(st.itemSelector, eff, "ItemSelector")
+			if serr != nil {
+				return nil, 0, serr
+			}
+			inputs[i] = v
+		}
+	}
+	if st.batcher != nil {
+		batched, serr := sr.batch(st.batcher, eff, inputs)
+		if serr != nil {
+			return nil, 0, serr
+		}
+		inputs = batched
+	}
+	limit, serr := sr.concurrency(eff)
+	if serr != nil {
+		return nil, 0, serr
+	}
+	return inputs, limit, nil
+}
+
+// inlineMap runs an INLINE Map state's iterations.
+func (e *execution) inlineMap(ctx context.Context, sr *stateRun, inputs []any, limit int, startedID int64, th *thread) (any, *stateError) {
+	st := sr.st
 	results := make([]any, len(inputs))
 	lasts := make([]int64, len(inputs))
 	g, gctx := newGroup(ctx, limit)
@@ -73,7 +94,7 @@ func (e *execution) mapState(ctx context.Context, sr *stateRun, eff any, th *thr
 			ith := e.childThread(th, startedID)
 			detail := &MapIterationEventDetails{Name: st.name, Index: i}
 			e.emit(ith, HistoryEvent{Type: "MapIterationStarted", MapIterationStartedEventDetails: detail})
-			out, serr := e.runSet(gctx, st.processor, in, ith, nil)
+			out, serr := e.runSet(gctx, st.processor, in, ith, newScope(sr.vars))
 			switch {
 			case aborted(serr):
 				e.emit(ith, HistoryEvent{Type: "MapIterationAborted", MapIterationAbortedEventDetails: detail})
@@ -116,6 +137,9 @@ func (e *execution) mapState(ctx context.Context, sr *stateRun, eff any, th *thr
 func (e *execution) distributedMap(ctx context.Context, sr *stateRun, eff any, inputs []any, limit int, th *thread) (any, *stateError) {
 	st := sr.st
 	fc := &failureCounter{total: len(inputs), count: st.toleratedCount, pct: st.toleratedPercent, hasCount: st.hasToleratedCount, hasPct: st.hasToleratedPct}
+	if serr := sr.ataTolerated(eff, fc); serr != nil {
+		return nil, serr
+	}
 	env := sr.env(eff)
 	if st.toleratedCountPath != nil {
 		v, err := env.evalPath(st.toleratedCountPath)
@@ -146,7 +170,7 @@ func (e *execution) distributedMap(ctx context.Context, sr *stateRun, eff any, i
 			break
 		}
 		g.Go(func() error {
-			out, serr := e.runSet(rctx, st.processor, in, nil, nil)
+			out, serr := e.runSet(rctx, st.processor, in, nil, newScope(nil))
 			switch {
 			case aborted(serr):
 			case serr != nil:

@@ -83,7 +83,7 @@ func (e *execution) parallel(ctx context.Context, sr *stateRun, input any, th *t
 	for i, b := range st.branches {
 		g.Go(func() error {
 			bth := e.childThread(th, startedID)
-			out, serr := e.runSet(gctx, b, input, bth, nil)
+			out, serr := e.runSet(gctx, b, input, bth, newScope(sr.vars))
 			if bth != nil {
 				lasts[i] = bth.prev
 			}

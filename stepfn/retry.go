@@ -21,6 +21,8 @@ type catcher struct {
 	errorEquals []string
 	next        string
 	resultPath  optPath
+	assign      *assignSpec
+	output      *ataTemplate // a JSONata catcher's Output
 }
 
 // maxRetryDelay is the largest MaxDelaySeconds: 31,622,400 seconds (366
@@ -103,14 +105,26 @@ func (c *compiler) catchers(o *object, loc string) []catcher {
 			c.d.schema(eloc, "A Catcher must be an OBJECT")
 			continue
 		}
-		c.checkFields(eo, eloc, fieldSet("ErrorEquals", "Next", "ResultPath", "Comment"), nil)
+		jsonata := c.lang == langJSONata
+		if jsonata {
+			c.checkFields(eo, eloc, fieldSet("ErrorEquals", "Next", "Output", "Assign", "Comment"), nil)
+		} else {
+			c.checkFields(eo, eloc, fieldSet("ErrorEquals", "Next", "ResultPath", "Assign", "Comment"), nil)
+		}
 		ct := catcher{errorEquals: c.errorEquals(eo, eloc, i == len(arr)-1, "Catcher")}
 		if nv, ok := eo.get("Next"); ok {
 			ct.next, _ = c.nonEmptyStr(nv, ptr(eloc, "Next"), "Next")
 		} else {
 			c.d.schema(eloc, "These fields are required: [Next]")
 		}
-		ct.resultPath = c.optionalPath(eo, eloc, "ResultPath", true)
+		if jsonata {
+			if ov, ok := eo.get("Output"); ok {
+				ct.output = c.ataTemplate(ov, ptr(eloc, "Output"))
+			}
+		} else {
+			ct.resultPath = c.optionalPath(eo, eloc, "ResultPath", true)
+		}
+		ct.assign = c.assign(eo, eloc, jsonata)
 		out = append(out, ct)
 	}
 	return out

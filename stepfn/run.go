@@ -33,6 +33,10 @@ type stateRun struct {
 	item      *mapItem
 	ctxObj    any
 	taskToken string // $$.Task.Token of a .waitForTaskToken attempt
+	vars      *varScope
+	// assigned is what the state assigns when it exits, set by the
+	// state's run.
+	assigned *assignment
 }
 
 // contextObject builds $$ for the state, once.
@@ -60,7 +64,7 @@ func (sr *stateRun) contextObject() any {
 }
 
 func (sr *stateRun) env(input any) *evalEnv {
-	return &evalEnv{input: input, context: sr.contextObject, rnd: sr.e.svc.rnd}
+	return &evalEnv{input: input, context: sr.contextObject, rnd: sr.e.svc.rnd, vars: sr.vars}
 }
 
 // formatTime renders a time as Step Functions does in the context object.
@@ -72,7 +76,7 @@ func (sr *stateRun) runtime(format string, args ...any) *stateError {
 
 // runSet runs a States block from StartAt to a terminal state and returns
 // its output.
-func (e *execution) runSet(ctx context.Context, set *stateSet, input any, th *thread, item *mapItem) (any, *stateError) {
+func (e *execution) runSet(ctx context.Context, set *stateSet, input any, th *thread, vars *varScope) (any, *stateError) {
 	name := set.startAt
 	inputJSON := ""
 	for {
@@ -81,7 +85,7 @@ func (e *execution) runSet(ctx context.Context, set *stateSet, input any, th *th
 		}
 		st := set.states[name]
 		e.transition()
-		sr := &stateRun{e: e, st: st, entered: e.svc.clock.Now()}
+		sr := &stateRun{e: e, st: st, entered: e.svc.clock.Now(), vars: vars}
 		if th != nil && !e.express {
 			if inputJSON == "" {
 				inputJSON = encodeJSON(input)
@@ -101,8 +105,15 @@ func (e *execution) runSet(ctx context.Context, set *stateSet, input any, th *th
 		if len(outJSON) > e.svc.limits.MaxPayloadSize {
 			return nil, newStateError(ErrorDataLimitExceeded, "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", st.name)
 		}
-		e.emit(th, HistoryEvent{Type: st.typ + "StateExited", StateExitedEventDetails: &StateExitedEventDetails{
-			Name: st.name, Output: outJSON, OutputDetails: notTruncated}})
+		exited := &StateExitedEventDetails{Name: st.name, Output: outJSON, OutputDetails: notTruncated}
+		if a := sr.assigned; a != nil {
+			if !vars.assign(a.vals, a.sizes) {
+				return nil, newStateError(ErrorDataLimitExceeded, "The variables of the state machine exceed the maximum total size of %d bytes after state '%s'.", maxVariablesSize, st.name)
+			}
+			exited.AssignedVariables = a.texts
+			exited.AssignedVariablesDetails = &AssignedVariablesDetails{}
+		}
+		e.emit(th, HistoryEvent{Type: st.typ + "StateExited", StateExitedEventDetails: exited})
 		if next == "" {
 			return out, nil
 		}
@@ -114,6 +125,13 @@ func (e *execution) runSet(ctx context.Context, set *stateSet, input any, th *th
 // name, empty for a terminal state.
 func (e *execution) runState(ctx context.Context, sr *stateRun, input any, th *thread) (any, string, *stateError) {
 	st := sr.st
+	if st.jsonata {
+		switch st.typ {
+		case "Task", "Parallel", "Map":
+			return e.withRetry(ctx, sr, input, th)
+		}
+		return e.runAtaState(ctx, sr, input)
+	}
 	switch st.typ {
 	case "Pass":
 		eff, serr := sr.inputPath(input)
@@ -128,6 +146,9 @@ func (e *execution) runState(ctx context.Context, sr *stateRun, input any, th *t
 			if result, serr = sr.template(st.parameters, eff, "Parameters"); serr != nil {
 				return nil, "", serr
 			}
+		}
+		if sr.assigned, serr = sr.evalAssign(st.assign, result, nil); serr != nil {
+			return nil, "", serr
 		}
 		out, serr := sr.finishResult(input, result)
 		return out, st.next, serr
@@ -168,11 +189,7 @@ func (sr *stateRun) selectPath(p optPath, field string, v any) (any, *stateError
 	if p.null {
 		return map[string]any{}, nil
 	}
-	root := v
-	if p.path.context {
-		root = sr.contextObject()
-	}
-	out, err := p.path.eval(root)
+	out, err := sr.env(v).evalPath(p.path)
 	if err != nil {
 		return nil, sr.runtime("Invalid path '%s' : No results for path: %s", p.path.src, bracketPath(p.path))
 	}
@@ -290,7 +307,7 @@ func (sr *stateRun) choice(input any) (any, string, *stateError) {
 		return nil, "", serr
 	}
 	env := sr.env(eff)
-	next := sr.st.defaultNext
+	next, assign := sr.st.defaultNext, sr.st.assign
 	for _, r := range sr.st.choices {
 		ok, err := r.eval(env)
 		if err != nil {
@@ -298,11 +315,17 @@ func (sr *stateRun) choice(input any) (any, string, *stateError) {
 		}
 		if ok {
 			next = r.next
+			if r.assign != nil {
+				assign = r.assign
+			}
 			break
 		}
 	}
 	if next == "" {
 		return nil, "", newStateError(ErrorNoChoiceMatched, "No Choice rule matched and no Default was specified in state '%s'.", sr.st.name)
+	}
+	if sr.assigned, serr = sr.evalAssign(assign, eff, nil); serr != nil {
+		return nil, "", serr
 	}
 	out, serr := sr.outputPath(eff)
 	return out, next, serr
@@ -337,6 +360,9 @@ func (e *execution) wait(ctx context.Context, sr *stateRun, input any) (any, str
 			return nil, "", sr.runtime("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s", st.waitTimestampPath.src)
 		}
 		d = t.Sub(now)
+	}
+	if sr.assigned, serr = sr.evalAssign(st.assign, eff, nil); serr != nil {
+		return nil, "", serr
 	}
 	if serr := e.sleep(ctx, d); serr != nil {
 		return nil, "", serr
@@ -413,7 +439,18 @@ func (e *execution) withRetry(ctx context.Context, sr *stateRun, input any, th *
 			if !errorMatches(c.errorEquals, serr.name) {
 				continue
 			}
-			errOut := map[string]any{"Error": serr.name, "Cause": serr.cause}
+			errOut := errorOutput(serr)
+			if st.jsonata {
+				out, rerr := sr.ataCatch(&c, input, errOut)
+				if rerr != nil {
+					return nil, "", rerr
+				}
+				return out, c.next, nil
+			}
+			sr.assigned = nil
+			if sr.assigned, serr = sr.evalAssign(c.assign, errOut, nil); serr != nil {
+				return nil, "", serr
+			}
 			out, rerr := applyResultPath(c.resultPath, input, errOut)
 			if rerr != nil {
 				return nil, "", rerr
@@ -428,6 +465,10 @@ func (e *execution) withRetry(ctx context.Context, sr *stateRun, input any, th *
 // output processing.
 func (e *execution) attempt(ctx context.Context, sr *stateRun, input any, th *thread) (any, *stateError) {
 	st := sr.st
+	sr.assigned = nil
+	if st.jsonata {
+		return e.ataAttempt(ctx, sr, input, th)
+	}
 	eff, serr := sr.inputPath(input)
 	if serr != nil {
 		return nil, serr
@@ -465,5 +506,44 @@ func (e *execution) attempt(ctx context.Context, sr *stateRun, input any, th *th
 			return nil, serr
 		}
 	}
+	if sr.assigned, serr = sr.evalAssign(st.assign, result, nil); serr != nil {
+		return nil, serr
+	}
 	return sr.finishResult(input, result)
+}
+
+// ataAttempt runs a JSONata Task, Parallel or Map state once: Arguments,
+// the work, then Output and Assign.
+func (e *execution) ataAttempt(ctx context.Context, sr *stateRun, input any, th *thread) (any, *stateError) {
+	st := sr.st
+	var result any
+	var serr *stateError
+	switch st.typ {
+	case "Task":
+		if _, p := integrationPattern(st.resource); p == patternCallback {
+			sr.taskToken, sr.ctxObj = e.svc.newTaskToken(e.arn), nil
+		}
+		args, serr := sr.ataArguments(input)
+		if serr != nil {
+			return nil, serr
+		}
+		result, serr = e.task(ctx, sr, input, args, th)
+		if serr != nil {
+			return nil, serr
+		}
+	case "Parallel":
+		args, serr := sr.ataArguments(input)
+		if serr != nil {
+			return nil, serr
+		}
+		result, serr = e.parallel(ctx, sr, args, th)
+		if serr != nil {
+			return nil, serr
+		}
+	case "Map":
+		if result, serr = e.mapState(ctx, sr, input, th); serr != nil {
+			return nil, serr
+		}
+	}
+	return sr.ataResult(input, result)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/minicloud/minicloud/stepfn/internal/jsonata"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,6 +47,8 @@ type Service struct {
 	rnd     *lockedRand
 	prices  Prices
 	meter   meter
+	// ataFuncs are the JSONata functions Step Functions adds.
+	ataFuncs map[string]jsonata.Func
 
 	mu         sync.Mutex
 	machines   map[string]*machine
@@ -103,6 +106,7 @@ func New(opts Options) *Service {
 	if opts.Prices != nil {
 		s.prices = *opts.Prices
 	}
+	s.ataFuncs = s.newAtaFuncs()
 	if s.region == "" {
 		s.region = "us-east-1"
 	}

@@ -108,11 +108,19 @@ type taskResult struct {
 func (e *execution) task(ctx context.Context, sr *stateRun, eff, params any, th *thread) (any, *stateError) {
 	st := sr.st
 	tgt := classifyResource(st.resource)
-	timeout, serr := sr.seconds(st.timeoutSeconds, st.timeoutPath, eff, "TimeoutSecondsPath")
-	if serr != nil {
-		return nil, serr
+	var timeout, heartbeat time.Duration
+	var serr *stateError
+	if st.jsonata {
+		timeout, serr = sr.ataSeconds(st.timeoutSeconds, st.ataTimeout, eff, "TimeoutSeconds")
+		if serr == nil {
+			heartbeat, serr = sr.ataSeconds(st.heartbeatSeconds, st.ataHeartbeat, eff, "HeartbeatSeconds")
+		}
+	} else {
+		timeout, serr = sr.seconds(st.timeoutSeconds, st.timeoutPath, eff, "TimeoutSecondsPath")
+		if serr == nil {
+			heartbeat, serr = sr.seconds(st.heartbeatSeconds, st.heartbeatPath, eff, "HeartbeatSecondsPath")
+		}
 	}
-	heartbeat, serr := sr.seconds(st.heartbeatSeconds, st.heartbeatPath, eff, "HeartbeatSecondsPath")
 	if serr != nil {
 		return nil, serr
 	}

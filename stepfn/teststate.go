@@ -496,7 +496,7 @@ func (t *stateTest) inspectMap(eff any) *stateError {
 	if st.itemSelector != nil {
 		selected := make([]any, len(arr))
 		for i, item := range arr {
-			isr := &stateRun{e: sr.e, st: st, entered: sr.entered, item: &mapItem{index: i, value: item}}
+			isr := &stateRun{e: sr.e, st: st, entered: sr.entered, item: &mapItem{index: i, value: item}, vars: sr.vars}
 			v, serr := isr.template(st.itemSelector, eff, "ItemSelector")
 			if serr != nil {
 				return serr
