@@ -68,8 +68,8 @@ type TestStateInput struct {
 	Context string
 	// StateConfiguration tells a mocked error's retry state.
 	StateConfiguration *TestStateConfiguration
-	// Variables would set workflow variables; minicloud supports none,
-	// so only an empty object is accepted.
+	// Variables is a JSON object of the workflow variables the state
+	// can read, by name.
 	Variables string
 }
 
@@ -133,6 +133,11 @@ type InspectionData struct {
 	Result              string
 	AfterResultSelector string
 	AfterResultPath     string
+	// AfterArguments is a JSONata Task's or Parallel's Arguments.
+	AfterArguments string
+	// Variables is a JSON object of the workflow variables after the
+	// state: those given to TestState and those it assigned.
+	Variables string
 	// AfterItemsPath and AfterItemSelector are a Map state's items.
 	AfterItemsPath    string
 	AfterItemSelector string
@@ -203,7 +208,16 @@ func (s *Service) TestState(ctx context.Context, in *TestStateInput) (*TestState
 	}
 	e.ctx, e.cancel = context.WithCancelCause(ctx)
 	defer e.cancel(context.Canceled)
-	sr := &stateRun{e: e, st: st, entered: now, ctxObj: ctxObj}
+	vars := newScope(nil)
+	if in.Variables != "" {
+		given, _ := decodeJSON([]byte(in.Variables))
+		sizes := map[string]int{}
+		for k, v := range given.(map[string]any) {
+			sizes[k] = len(encodeJSON(v))
+		}
+		vars.assign(given.(map[string]any), sizes)
+	}
+	sr := &stateRun{e: e, st: st, entered: now, ctxObj: ctxObj, vars: vars}
 
 	t := &stateTest{in: in, sr: sr, data: &InspectionData{Input: encodeJSON(inputVal)}}
 	out, next, serr := t.run(e.ctx, inputVal)
@@ -234,6 +248,12 @@ func (s *Service) TestState(ctx context.Context, in *TestStateInput) (*TestState
 				Cause: fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", st.name)}
 		}
 	}
+	if a := sr.assigned; a != nil && res.Status != TestStatusFailed {
+		vars.assign(a.vals, a.sizes)
+	}
+	if vars.vals != nil {
+		t.data.Variables = encodeJSON(vars.vals)
+	}
 	if in.InspectionLevel == InspectionDebug || in.InspectionLevel == InspectionTrace {
 		res.InspectionData = t.data
 	}
@@ -258,8 +278,11 @@ func (s *Service) checkTestState(in *TestStateInput) (*state, error) {
 	if in.RoleArn != "" && !strings.HasPrefix(in.RoleArn, "arn:") {
 		return nil, ErrInvalidArn.Newf("Invalid Arn: 'Invalid ARN prefix: %s'", in.RoleArn)
 	}
-	if v := strings.TrimSpace(in.Variables); v != "" && v != "{}" {
-		return nil, ErrValidation.New("Workflow variables are not supported by minicloud: variables must be empty")
+	if v := strings.TrimSpace(in.Variables); v != "" {
+		parsed, err := decodeJSON([]byte(v))
+		if _, isObj := parsed.(map[string]any); err != nil || !isObj {
+			return nil, ErrValidation.New("The variables must be a JSON object of variable names and values")
+		}
 	}
 	if in.Context != "" && in.Mock == nil {
 		return nil, ErrValidation.New("The context can only be specified together with a mock")
@@ -314,7 +337,7 @@ func compileTestState(definition, stateName string) (*state, error) {
 		d.schema("", "The state definition must be a JSON object")
 		return nil, d.err()
 	}
-	c := &compiler{d: d, names: map[string]string{testStateName: "/"}, all: map[string]*state{}}
+	c := &compiler{d: d, names: map[string]string{testStateName: "/"}, all: map[string]*state{}, topLang: langJSONPath, lang: langJSONPath}
 	st := c.state(testStateName, o, "/", 0)
 	if err := d.err(); err != nil {
 		return nil, err
@@ -402,6 +425,9 @@ type stateTest struct {
 // run runs the state and returns its output and next state.
 func (t *stateTest) run(ctx context.Context, input any) (any, string, *stateError) {
 	sr, st := t.sr, t.sr.st
+	if st.jsonata {
+		return t.runAta(ctx, input)
+	}
 	eff, serr := sr.inputPath(input)
 	if serr != nil {
 		return nil, "", serr
@@ -420,6 +446,9 @@ func (t *stateTest) run(ctx context.Context, input any) (any, string, *stateErro
 			result = st.result
 		}
 		t.data.Result = encodeJSON(result)
+		if sr.assigned, serr = sr.evalAssign(st.assign, result, nil); serr != nil {
+			return nil, "", serr
+		}
 		out, serr := t.finish(input, result)
 		return out, st.next, serr
 	case "Task", "Parallel", "Map":
@@ -474,7 +503,50 @@ func (t *stateTest) attempt(ctx context.Context, input, eff any) (any, *stateErr
 		}
 	}
 	d.AfterResultSelector = encodeJSON(result)
+	if sr.assigned, serr = sr.evalAssign(st.assign, result, nil); serr != nil {
+		return nil, serr
+	}
 	return t.finish(input, result)
+}
+
+// runAta runs a JSONata state: Pass, Choice, Wait, Succeed and Fail as
+// the engine does; Task, Parallel and Map through Arguments, the call or
+// its mock, Output and Assign.
+func (t *stateTest) runAta(ctx context.Context, input any) (any, string, *stateError) {
+	sr, st, d := t.sr, t.sr.st, t.data
+	switch st.typ {
+	case "Task", "Parallel", "Map":
+	default:
+		return sr.e.runAtaState(ctx, sr, input)
+	}
+	out, serr := func() (any, *stateError) {
+		args := input
+		if st.typ != "Map" {
+			var serr *stateError
+			if args, serr = sr.ataArguments(input); serr != nil {
+				return nil, serr
+			}
+			d.AfterArguments = encodeJSON(args)
+		}
+		var result any
+		switch mk := t.in.Mock; {
+		case mk != nil && mk.ErrorOutput != nil:
+			return nil, &stateError{name: mk.ErrorOutput.Error, cause: mk.ErrorOutput.Cause}
+		case mk != nil:
+			result, _ = decodeJSON([]byte(mk.Result))
+		default:
+			var serr *stateError
+			if result, serr = sr.e.task(ctx, sr, input, args, nil); serr != nil {
+				return nil, serr
+			}
+		}
+		d.Result = encodeJSON(result)
+		return sr.ataResult(input, result)
+	}()
+	if serr != nil {
+		return t.handle(input, serr)
+	}
+	return out, st.next, nil
 }
 
 // inspectMap records a Map state's items, item selection and settings.
@@ -564,7 +636,16 @@ func (t *stateTest) handle(input any, serr *stateError) (any, string, *stateErro
 		if !errorMatches(c.errorEquals, serr.name) {
 			continue
 		}
-		out, rerr := applyResultPath(c.resultPath, input, map[string]any{"Error": serr.name, "Cause": serr.cause})
+		var out any
+		var rerr *stateError
+		if st.jsonata {
+			out, rerr = t.sr.ataCatch(&c, input, errorOutput(serr))
+		} else {
+			out, rerr = applyResultPath(c.resultPath, input, errorOutput(serr))
+			if rerr == nil {
+				t.sr.assigned, rerr = t.sr.evalAssign(c.assign, errorOutput(serr), nil)
+			}
+		}
 		if rerr != nil {
 			return nil, "", rerr
 		}

@@ -194,7 +194,7 @@ func TestTestState_RejectsWhatAWSRejects(t *testing.T) {
 		{"context without mock", TestStateInput{Definition: task, Context: `{}`}, "ValidationException"},
 		{"callback without mock", TestStateInput{Definition: `{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}`}, "ValidationException"},
 		{"parallel without mock", TestStateInput{Definition: `{"Type":"Parallel","End":true,"Branches":[{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}]}`}, "ValidationException"},
-		{"variables", TestStateInput{Definition: pass, Variables: `{"x":1}`}, "ValidationException"},
+		{"variables not an object", TestStateInput{Definition: pass, Variables: `[1]`}, "ValidationException"},
 		{"errorCausedByState on a Task", TestStateInput{Definition: task, Mock: &TestStateMock{Result: `{}`}, StateConfiguration: &TestStateConfiguration{ErrorCausedByState: "A"}}, "ValidationException"},
 	}
 	for _, tc := range cases {
@@ -275,5 +275,24 @@ func BenchmarkTestState(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestTestState_Variables(t *testing.T) {
+	s := New(Options{})
+	defer s.Close()
+	out, err := s.TestState(context.Background(), &TestStateInput{
+		Definition:      `{"Type":"Pass","Parameters":{"greeting.$":"States.Format('hello {}', $name)"},"Assign":{"said.$":"$.greeting","count":1},"End":true}`,
+		Variables:       `{"name":"ana","count":0}`,
+		InspectionLevel: InspectionDebug,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != TestStatusSucceeded || out.Output != `{"greeting":"hello ana"}` {
+		t.Fatalf("status %s output %s (%s: %s)", out.Status, out.Output, out.Error, out.Cause)
+	}
+	if got, want := out.InspectionData.Variables, `{"count":1,"name":"ana","said":"hello ana"}`; got != want {
+		t.Errorf("variables = %s, want %s", got, want)
 	}
 }

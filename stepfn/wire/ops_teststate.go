@@ -46,6 +46,8 @@ type inspectionData struct {
 	ToleratedFailureCount      *int                  `json:"toleratedFailureCount,omitempty"`
 	ToleratedFailurePercentage *float64              `json:"toleratedFailurePercentage,omitempty"`
 	ErrorDetails               *inspectionErrDetails `json:"errorDetails,omitempty"`
+	AfterArguments             string                `json:"afterArguments,omitempty"`
+	Variables                  string                `json:"variables,omitempty"`
 }
 
 type inspectionErrDetails struct {
@@ -80,7 +82,8 @@ func testState(ctx context.Context, svc *stepfn.Service, in *testStateRequest) (
 	var data *inspectionData
 	if d := out.InspectionData; d != nil {
 		data = &inspectionData{d.Input, d.AfterInputPath, d.AfterParameters, d.Result, d.AfterResultSelector, d.AfterResultPath,
-			d.AfterItemsPath, d.AfterItemSelector, d.MaxConcurrency, d.ToleratedFailureCount, d.ToleratedFailurePercentage, nil}
+			d.AfterItemsPath, d.AfterItemSelector, d.MaxConcurrency, d.ToleratedFailureCount, d.ToleratedFailurePercentage, nil,
+			d.AfterArguments, d.Variables}
 		if e := d.ErrorDetails; e != nil {
 			data.ErrorDetails = &inspectionErrDetails{e.CatchIndex, e.RetryIndex, e.RetryBackoffIntervalSeconds}
 		}
