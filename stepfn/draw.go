@@ -384,6 +384,10 @@ func ruleText(r *choiceRule) string {
 		return group(r.or, " || ")
 	case r.not != nil:
 		return "!(" + ruleText(r.not) + ")"
+	case r.condition != nil && r.condition.expr != nil:
+		return strings.TrimSpace(r.condition.expr.Source())
+	case r.condition != nil:
+		return fmt.Sprint(r.condition.static)
 	case r.variable == nil:
 		return "?"
 	}

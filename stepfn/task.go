@@ -132,6 +132,9 @@ func (e *execution) task(ctx context.Context, sr *stateRun, eff, params any, th 
 	if !found && pattern != "" {
 		res, found = e.svc.resource(base)
 	}
+	if job, ok := res.(JobResource); ok && (pattern == patternSync || pattern == patternSync2) {
+		res = syncJob{job}
+	}
 	payload := params
 	if tgt.invoke {
 		m, _ := params.(map[string]any)
