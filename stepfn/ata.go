@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
-	"math/rand/v2"
 	"strconv"
 	"strings"
 
@@ -61,8 +60,16 @@ func (c *compiler) ataTemplate(v any, loc string) *ataTemplate {
 		}
 		expr, err := jsonata.Compile(src)
 		if err != nil {
-			c.d.schema(loc, "The value for the field '%s' must be a valid JSONata expression: %s", lastSegment(loc), err.Error())
+			msg := err.Error()
+			var je *jsonata.Error
+			if errors.As(err, &je) {
+				msg = je.Message
+			}
+			c.d.add(CodeInvalidJSONataExpression, loc, "%s", msg)
 			return &ataTemplate{static: nil}
+		}
+		if name, ok := topLevelReference(src); ok {
+			c.d.add(CodeUnsupportedJSONataExpression, loc, "Reference to '%s' at the top level is not supported.", name)
 		}
 		return &ataTemplate{expr: expr, dyn: true}
 	case *object:
@@ -91,12 +98,45 @@ func (c *compiler) ataTemplate(v any, loc string) *ataTemplate {
 	return &ataTemplate{static: v}
 }
 
-// lastSegment is the field name at the end of a JSON pointer.
-func lastSegment(loc string) string {
-	if i := strings.LastIndexByte(loc, '/'); i >= 0 {
-		return loc[i+1:]
+// topLevelReference reports an expression that starts by reading the
+// context item, which Step Functions does not bind: a field name
+// (phone.number), $ or $$ at the top level. Keywords, literals,
+// variables and function calls are fine.
+func topLevelReference(src string) (string, bool) {
+	s := strings.TrimSpace(src)
+	if s == "" {
+		return "", false
 	}
-	return loc
+	switch {
+	case strings.HasPrefix(s, "$$"):
+		return "$$", true
+	case s[0] == '$':
+		if len(s) == 1 || !isIdentByte(s[1]) {
+			return "$", true
+		}
+		return "", false
+	case s[0] == '`':
+		if end := strings.IndexByte(s[1:], '`'); end >= 0 {
+			return s[1 : end+1], true
+		}
+		return "", false
+	case !isVarStart(s[0]):
+		return "", false
+	}
+	end := 1
+	for end < len(s) && isIdentByte(s[end]) {
+		end++
+	}
+	name := s[:end]
+	switch name {
+	case "true", "false", "null", "function", "and", "or", "in":
+		return "", false
+	}
+	rest := strings.TrimSpace(s[end:])
+	if strings.HasPrefix(rest, "(") {
+		return "", false // λ-less call syntax is not JSONata; let the parser decide
+	}
+	return name, true
 }
 
 // statesVar builds $states for an evaluation: the raw state input and
@@ -138,7 +178,7 @@ func (sr *stateRun) evalAtaIn(t *ataTemplate, states map[string]any, field strin
 	case t.isArr:
 		out := make([]any, len(t.items))
 		for i, it := range t.items {
-			v, serr := sr.evalAtaIn(it, states, field+"/"+strconv.Itoa(i), env)
+			v, serr := sr.evalAtaIn(it, states, field+"["+strconv.Itoa(i)+"]", env)
 			if serr != nil {
 				return nil, serr
 			}
@@ -185,25 +225,29 @@ func (sr *stateRun) evalExpr(x *jsonata.Expr, env *jsonata.Env, field string) (a
 		if errors.As(err, &se) {
 			return nil, se
 		}
-		return nil, sr.queryError("The JSONata expression '%s' specified for the field '%s' threw an error during evaluation. %s", x.Source(), field, err.Error())
+		return nil, sr.queryError(field, "The JSONata expression '%s' specified for the field '%s' threw an error during evaluation. %s", ataSource(x), field, err.Error())
 	}
 	if jsonata.IsUndefined(v) {
-		return nil, sr.queryError("The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", x.Source(), field)
+		return nil, sr.queryError(field, "The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", ataSource(x), field)
 	}
 	out, ok := fromAta(v)
 	if !ok {
-		return nil, sr.queryError("The JSONata expression '%s' specified for the field '%s' returned a value that is not JSON (a function).", x.Source(), field)
+		return nil, sr.queryError(field, "The JSONata expression '%s' specified for the field '%s' returned a function, which is not a JSON value.", ataSource(x), field)
 	}
 	return out, nil
 }
 
-// queryError is States.QueryEvaluationError with the state named as
-// States.Runtime names it.
-func (sr *stateRun) queryError(format string, args ...any) *stateError {
+// queryError is States.QueryEvaluationError in the field at location,
+// with the state named as States.Runtime names it.
+func (sr *stateRun) queryError(location, format string, args ...any) *stateError {
 	serr := sr.runtime(format, args...)
 	serr.name = ErrorQueryEvaluation
+	serr.location = location
 	return serr
 }
+
+// ataSource is an expression's text as AWS quotes it: trimmed.
+func ataSource(x *jsonata.Expr) string { return strings.TrimSpace(x.Source()) }
 
 // fromAta converts a JSONata result to the engine's values: numbers as
 // json.Number in JavaScript's notation, object members that are
@@ -291,7 +335,11 @@ func (s *Service) newAtaFuncs() map[string]jsonata.Func {
 			return intrinsic("States.ArrayPartition", c, args[0], args[1])
 		}},
 		"range": {Signature: "<nnn:a>", Impl: func(c *jsonata.Call, args []any) (any, error) {
-			return intrinsic("States.ArrayRange", c, args[0], args[1], args[2])
+			v, err := intrinsic("States.ArrayRange", c, args[0], args[1], args[2])
+			if a, ok := v.([]any); ok && len(a) == 1 {
+				return a[0], err // a sequence of one is its value, as AWS returns it
+			}
+			return v, err
 		}},
 		"hash": {Signature: "<ss:s>", Impl: func(c *jsonata.Call, args []any) (any, error) {
 			return intrinsic("States.Hash", c, args[0], args[1])
@@ -300,11 +348,11 @@ func (s *Service) newAtaFuncs() map[string]jsonata.Func {
 			if len(args) == 0 || jsonata.IsUndefined(args[0]) {
 				return s.rnd.float64(), nil
 			}
-			seed, ok := args[0].(float64)
+			seed, ok := ataFloat(args[0])
 			if !ok || seed != math.Trunc(seed) {
 				return nil, c.Errorf("States.Random", "The seed of $random must be an integer")
 			}
-			return rand.New(rand.NewPCG(uint64(int64(seed)), 0)).Float64(), nil
+			return javaRandomDouble(int64(seed)), nil
 		}},
 		"uuid": {Signature: "<:s>", Impl: func(c *jsonata.Call, args []any) (any, error) {
 			return s.rnd.uuid(), nil
@@ -318,7 +366,39 @@ func (s *Service) newAtaFuncs() map[string]jsonata.Func {
 			return v, nil
 		}},
 		"eval": {Impl: func(c *jsonata.Call, args []any) (any, error) {
-			return nil, c.Errorf("T1006", "Attempted to invoke a non-function: $eval is not available in Step Functions; use $parse")
+			// Step Functions leaves $eval out; calling it is calling nothing.
+			return nil, c.Errorf("T1006", "Attempted to invoke a non-function")
 		}},
 	}
+}
+
+// ataFloat reads a JSONata number argument.
+func ataFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int:
+		return float64(x), true
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
+
+// javaRandomDouble is the first nextDouble() of a java.util.Random
+// seeded with seed: $random(seed) gives what the service gives.
+func javaRandomDouble(seed int64) float64 {
+	const (
+		mult = 0x5DEECE66D
+		mask = 1<<48 - 1
+	)
+	state := (seed ^ mult) & mask
+	next := func(bits uint) int64 {
+		state = (state*mult + 0xB) & mask
+		return state >> (48 - bits)
+	}
+	hi := next(26)
+	lo := next(27)
+	return float64(hi<<27+lo) * (1.0 / (1 << 53))
 }

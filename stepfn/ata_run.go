@@ -2,6 +2,7 @@ package stepfn
 
 import (
 	"context"
+	"strconv"
 	"math"
 	"time"
 )
@@ -26,22 +27,23 @@ func (e *execution) runAtaState(ctx context.Context, sr *stateRun, input any) (a
 			return nil, "", serr
 		}
 	}
-	out, serr := sr.ataFinish(st.output, st.assign, input, states)
+	out, serr := sr.ataFinish(st.output, st.assign, input, states, "")
 	return out, st.next, serr
 }
 
 // ataFinish evaluates a state's Output (def when absent) and Assign, and
 // keeps the assignments for the state's exit.
-func (sr *stateRun) ataFinish(output *ataTemplate, assign *assignSpec, def any, states map[string]any) (any, *stateError) {
+// prefix names where the fields are, "Choices[0]/" for a Choice rule's.
+func (sr *stateRun) ataFinish(output *ataTemplate, assign *assignSpec, def any, states map[string]any, prefix string) (any, *stateError) {
 	out := def
 	if output != nil {
-		v, serr := sr.evalAta(output, states, "Output")
+		v, serr := sr.evalAta(output, states, prefix+"Output")
 		if serr != nil {
 			return nil, serr
 		}
 		out = v
 	}
-	a, serr := sr.evalAssign(assign, nil, states)
+	a, serr := sr.evalAssignAt(assign, nil, states, prefix+"Assign")
 	if serr != nil {
 		return nil, serr
 	}
@@ -83,41 +85,35 @@ func (sr *stateRun) ataFail(states map[string]any) *stateError {
 func (sr *stateRun) typeError(t *ataTemplate, field, want string, got any) *stateError {
 	src := ""
 	if t.expr != nil {
-		src = t.expr.Source()
+		src = ataSource(t.expr)
 	}
-	return sr.queryError("The JSONata expression '%s' specified for the field '%s' returned an unexpected result type. Expected '%s', but was '%s' for value: %s", src, field, want, jsonType(got), encodeJSON(got))
+	return sr.queryError(field, "The JSONata expression '%s' specified for the field '%s' returned an unexpected result type. Expected '%s', but was '%s' for value: %s", src, field, want, jsonType(got), encodeJSON(got))
 }
 
 // ataChoice takes the first rule whose Condition is true, or Default. A
 // matching rule's Assign and Output apply; with Default, the state's.
 func (sr *stateRun) ataChoice(input any, states map[string]any) (any, string, *stateError) {
 	st := sr.st
-	for _, r := range st.choices {
-		v, serr := sr.evalAta(r.condition, states, "Condition")
+	for i, r := range st.choices {
+		at := "Choices[" + strconv.Itoa(i) + "]/"
+		v, serr := sr.evalAta(r.condition, states, at+"Condition")
 		if serr != nil {
 			return nil, "", serr
 		}
 		b, ok := v.(bool)
 		if !ok {
-			return nil, "", sr.typeError(r.condition, "Condition", "boolean", v)
+			return nil, "", sr.typeError(r.condition, at+"Condition", "boolean", v)
 		}
 		if !b {
 			continue
 		}
-		output, assign := r.output, r.assign
-		if output == nil {
-			output = st.output
-		}
-		if assign == nil {
-			assign = st.assign
-		}
-		out, serr := sr.ataFinish(output, assign, input, states)
+		out, serr := sr.ataFinish(r.output, r.assign, input, states, at)
 		return out, r.next, serr
 	}
 	if st.defaultNext == "" {
 		return nil, "", newStateError(ErrorNoChoiceMatched, "No Choice rule matched and no Default was specified in state '%s'.", st.name)
 	}
-	out, serr := sr.ataFinish(st.output, st.assign, input, states)
+	out, serr := sr.ataFinish(st.output, st.assign, input, states, "")
 	return out, st.defaultNext, serr
 }
 
@@ -140,7 +136,7 @@ func (sr *stateRun) ataWait(states map[string]any) (time.Duration, *stateError) 
 		}
 		t, ok := parseTimestamp(s)
 		if !ok {
-			return 0, sr.queryError("The JSONata expression '%s' specified for the field 'Timestamp' returned '%s', which is not an ISO-8601 extended offset date-time format string.", st.ataTimestamp.expr.Source(), s)
+			return 0, sr.queryError("Timestamp", "The JSONata expression '%s' specified for the field 'Timestamp' returned '%s', which is not an ISO-8601 extended offset date-time format string.", ataSource(st.ataTimestamp.expr), s)
 		}
 		return t.Sub(now), nil
 	case st.hasWaitTimestamp:
@@ -161,7 +157,7 @@ func (sr *stateRun) ataInteger(t *ataTemplate, states map[string]any, field stri
 		return 0, sr.typeError(t, field, "integer", v)
 	}
 	if n < lo || n > hi {
-		return 0, sr.queryError("The JSONata expression '%s' specified for the field '%s' returned %d, which is not between %d and %d.", t.expr.Source(), field, n, lo, hi)
+		return 0, sr.queryError(field, "The JSONata expression '%s' specified for the field '%s' returned %d, which is not between %d and %d.", ataSource(t.expr), field, n, lo, hi)
 	}
 	return n, nil
 }
@@ -188,14 +184,14 @@ func (sr *stateRun) ataArguments(input any) (any, *stateError) {
 // (default the result) and Assign, with $states.result bound.
 func (sr *stateRun) ataResult(input, result any) (any, *stateError) {
 	states := withStates(sr.statesVar(input), "result", result)
-	return sr.ataFinish(sr.st.output, sr.st.assign, result, states)
+	return sr.ataFinish(sr.st.output, sr.st.assign, result, states, "")
 }
 
 // ataCatch applies a JSONata catcher: Output (default the error output)
 // and Assign, with $states.errorOutput bound.
-func (sr *stateRun) ataCatch(ct *catcher, input, errOut any) (any, *stateError) {
+func (sr *stateRun) ataCatch(ct *catcher, index int, input, errOut any) (any, *stateError) {
 	states := withStates(sr.statesVar(input), "errorOutput", errOut)
-	return sr.ataFinish(ct.output, ct.assign, errOut, states)
+	return sr.ataFinish(ct.output, ct.assign, errOut, states, "Catch["+strconv.Itoa(index)+"]/")
 }
 
 // ataMapInputs selects a JSONata Map state's items (Items, default the
@@ -217,7 +213,7 @@ func (sr *stateRun) ataMapInputs(input any) ([]any, int, *stateError) {
 		if st.ataItems != nil && st.ataItems.expr != nil {
 			return nil, 0, sr.typeError(st.ataItems, "Items", "array", items)
 		}
-		return nil, 0, sr.queryError("The Map state's input must be an array when Items is not set, but it is of type %s.", jsonType(items))
+		return nil, 0, sr.queryError("Items", "The Map state's input must be an array when Items is not set, but it is of type %s.", jsonType(items))
 	}
 	inputs := make([]any, len(arr))
 	for i, item := range arr {

@@ -96,7 +96,17 @@ func (c *compiler) ataChoiceRule(v any, loc string) *choiceRule {
 		c.d.schema(loc, "A Choice rule must be an OBJECT")
 		return &choiceRule{}
 	}
-	c.checkFields(o, loc, fieldSet("Condition", "Next", "Assign", "Output", "Comment"), nil)
+	pathOnly := map[string]bool{"Variable": true, "And": true, "Or": true, "Not": true}
+	for k := range choiceOperators {
+		pathOnly[k] = true
+	}
+	for _, k := range o.keys {
+		if _, _, isOp := operatorOf(k); isOp {
+			pathOnly[k] = true
+		}
+	}
+	c.languageFields(o, loc, pathOnly, langJSONata)
+	c.checkFields(o, loc, fieldSet("Condition", "Next", "Assign", "Output", "Comment"), pathOnly)
 	r := &choiceRule{}
 	if nv, ok := o.get("Next"); ok {
 		r.next, _ = c.nonEmptyStr(nv, ptr(loc, "Next"), "Next")

@@ -58,7 +58,7 @@ func (c *compiler) state(name string, o *object, loc string, depth int) *state {
 	if v, ok := o.get("QueryLanguage"); ok {
 		if l := c.queryLanguage(v, ptr(loc, "QueryLanguage")); l != "" {
 			if c.topLang == langJSONata && l == langJSONPath {
-				c.d.schema(ptr(loc, "QueryLanguage"), "The QueryLanguage of a state cannot be JSONPath when the state machine's QueryLanguage is JSONata")
+				c.d.schema(loc, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine")
 			}
 			c.lang = l
 		}
@@ -72,7 +72,7 @@ func (c *compiler) state(name string, o *object, loc string, depth int) *state {
 	if assignable[typ] {
 		extra = fieldSet("Assign")
 	}
-	c.languageFields(o, loc, jsonataOnly, "JSONPath")
+	c.languageFields(o, loc, jsonataOnly, langJSONPath)
 	c.checkFields(o, loc, allowed, union(commonFields, extra, jsonataOnly))
 	if allowed["Next"] {
 		c.transition(st, o, loc)
@@ -162,9 +162,13 @@ func (c *compiler) ataState(st *state, o *object, loc string, depth int) *state 
 // languageFields reports each field of o in fields, which a state of
 // language lang does not accept.
 func (c *compiler) languageFields(o *object, loc string, fields map[string]bool, lang string) {
+	other := langJSONata
+	if lang == langJSONata {
+		other = langJSONPath
+	}
 	for _, k := range o.keys {
 		if fields[k] {
-			c.d.schema(ptr(loc, k), "The field '%s' is not supported by Step Functions when the QueryLanguage is %s", k, lang)
+			c.d.schema(ptr(loc, k), "The QueryLanguage is set to '%s', but field '%s' is only supported for the '%s' QueryLanguage", lang, k, other)
 		}
 	}
 }
@@ -358,7 +362,7 @@ func (c *compiler) fail(st *state, o *object, loc string) {
 	}
 }
 
-var branchFields = fieldSet("StartAt", "States", "Comment", "QueryLanguage")
+var branchFields = fieldSet("StartAt", "States", "Comment")
 
 func (c *compiler) parallel(st *state, o *object, loc string, depth int) {
 	bv, ok := o.get("Branches")
@@ -390,7 +394,7 @@ func (c *compiler) parallel(st *state, o *object, loc string, depth int) {
 	}
 }
 
-var processorFields = fieldSet("StartAt", "States", "Comment", "QueryLanguage", "ProcessorConfig")
+var processorFields = fieldSet("StartAt", "States", "Comment", "ProcessorConfig")
 
 // distributedOnly are Map fields AWS accepts only in DISTRIBUTED mode.
 var distributedOnly = []string{"ItemBatcher", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "ToleratedFailureCount", "ToleratedFailureCountPath", "Label"}

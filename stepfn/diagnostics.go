@@ -32,6 +32,13 @@ const (
 	CodeUnreachableState = "UNREACHABLE_STATE"
 	// CodeTooDeeplyNested: branches and item processors nest too deep.
 	CodeTooDeeplyNested = "TOO_DEEPLY_NESTED"
+	// CodeInvalidJSONataExpression: a "{% %}" string of a JSONata state
+	// does not parse.
+	CodeInvalidJSONataExpression = "INVALID_JSONATA_EXPRESSION"
+	// CodeUnsupportedJSONataExpression: a JSONata expression reads the
+	// context item at its top level, where Step Functions binds none
+	// (use $states.input).
+	CodeUnsupportedJSONataExpression = "UNSUPPORTED_JSONATA_EXPRESSION"
 )
 
 // Diagnostic is one problem found in a definition: its severity (ERROR or

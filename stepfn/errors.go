@@ -188,6 +188,9 @@ type stateError struct {
 	name  string
 	cause string
 	coded bool // from a service error with a code, not a function's own
+	// location is the field of a JSONata state whose expression failed,
+	// for the EvaluationFailed event.
+	location string
 }
 
 func (e *stateError) Error() string { return e.name + ": " + e.cause }

@@ -39,6 +39,7 @@ type HistoryEvent struct {
 	MapIterationAbortedEventDetails     *MapIterationEventDetails            `json:"mapIterationAbortedEventDetails,omitempty"`
 	MapRunStartedEventDetails           *MapRunStartedEventDetails           `json:"mapRunStartedEventDetails,omitempty"`
 	MapRunFailedEventDetails            *FailureEventDetails                 `json:"mapRunFailedEventDetails,omitempty"`
+	EvaluationFailedEventDetails        *EvaluationFailedEventDetails        `json:"evaluationFailedEventDetails,omitempty"`
 	ActivityScheduledEventDetails       *ActivityScheduledEventDetails       `json:"activityScheduledEventDetails,omitempty"`
 	ActivityScheduleFailedEventDetails  *FailureEventDetails                 `json:"activityScheduleFailedEventDetails,omitempty"`
 	ActivityStartedEventDetails         *ActivityStartedEventDetails         `json:"activityStartedEventDetails,omitempty"`
@@ -343,4 +344,14 @@ func withoutData(ev HistoryEvent) HistoryEvent {
 // assignedVariables were cut short; minicloud never truncates them.
 type AssignedVariablesDetails struct {
 	Truncated bool `json:"truncated"`
+}
+
+// EvaluationFailedEventDetails are the details of EvaluationFailed: a
+// JSONata state's expression failed (States.QueryEvaluationError) in the
+// field at Location.
+type EvaluationFailedEventDetails struct {
+	Error    string `json:"error"`
+	Cause    string `json:"cause"`
+	Location string `json:"location"`
+	State    string `json:"state"`
 }

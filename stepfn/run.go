@@ -86,6 +86,10 @@ func (e *execution) runSet(ctx context.Context, set *stateSet, input any, th *th
 		st := set.states[name]
 		e.transition()
 		sr := &stateRun{e: e, st: st, entered: e.svc.clock.Now(), vars: vars}
+		var enteredPrev int64
+		if th != nil {
+			enteredPrev = th.prev
+		}
 		if th != nil && !e.express {
 			if inputJSON == "" {
 				inputJSON = encodeJSON(input)
@@ -95,6 +99,13 @@ func (e *execution) runSet(ctx context.Context, set *stateSet, input any, th *th
 		}
 		out, next, serr := e.runState(ctx, sr, input, th)
 		if serr != nil {
+			if serr.location != "" && th != nil {
+				// AWS links EvaluationFailed to the event before the
+				// state was entered, not to its StateEntered event.
+				th.prev = enteredPrev
+				e.emit(th, HistoryEvent{Type: "EvaluationFailed", EvaluationFailedEventDetails: &EvaluationFailedEventDetails{
+					Error: serr.name, Cause: serr.cause, Location: serr.location, State: st.name}})
+			}
 			return nil, serr
 		}
 		if ctx.Err() != nil {
@@ -314,10 +325,8 @@ func (sr *stateRun) choice(input any) (any, string, *stateError) {
 			return nil, "", sr.runtime("%s", err.Error())
 		}
 		if ok {
-			next = r.next
-			if r.assign != nil {
-				assign = r.assign
-			}
+			// The state's own Assign goes with Default only.
+			next, assign = r.next, r.assign
 			break
 		}
 	}
@@ -435,13 +444,13 @@ func (e *execution) withRetry(ctx context.Context, sr *stateRun, input any, th *
 			e.transition() // AWS bills each retry as a state transition
 			continue
 		}
-		for _, c := range st.catch {
+		for i, c := range st.catch {
 			if !errorMatches(c.errorEquals, serr.name) {
 				continue
 			}
 			errOut := errorOutput(serr)
 			if st.jsonata {
-				out, rerr := sr.ataCatch(&c, input, errOut)
+				out, rerr := sr.ataCatch(&c, i, input, errOut)
 				if rerr != nil {
 					return nil, "", rerr
 				}

@@ -151,12 +151,12 @@ func (e *execution) task(ctx context.Context, sr *stateRun, eff, params any, th 
 	paramsJSON := encodeJSON(params)
 	if tgt.lambda {
 		e.emit(th, HistoryEvent{Type: "LambdaFunctionScheduled", LambdaFunctionScheduledEventDetails: &LambdaFunctionScheduledEventDetails{
-			Resource: st.resource, Input: paramsJSON, InputDetails: notTruncated, TimeoutInSeconds: st.timeoutSeconds}})
+			Resource: st.resource, Input: paramsJSON, InputDetails: notTruncated, TimeoutInSeconds: int64(timeout / time.Second)}})
 		e.emit(th, HistoryEvent{Type: "LambdaFunctionStarted"})
 	} else {
 		e.emit(th, HistoryEvent{Type: "TaskScheduled", TaskScheduledEventDetails: &TaskScheduledEventDetails{
 			ResourceType: tgt.resourceType, Resource: tgt.resource, Region: e.svc.region, Parameters: paramsJSON,
-			TimeoutInSeconds: st.timeoutSeconds, HeartbeatInSeconds: st.heartbeatSeconds}})
+			TimeoutInSeconds: int64(timeout / time.Second), HeartbeatInSeconds: int64(heartbeat / time.Second)}})
 		e.emit(th, HistoryEvent{Type: "TaskStarted", TaskStartedEventDetails: &TaskStartedEventDetails{ResourceType: tgt.resourceType, Resource: tgt.resource}})
 	}
 	fail := func(typ, name, cause string) *stateError {

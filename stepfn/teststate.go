@@ -639,7 +639,7 @@ func (t *stateTest) handle(input any, serr *stateError) (any, string, *stateErro
 		var out any
 		var rerr *stateError
 		if st.jsonata {
-			out, rerr = t.sr.ataCatch(&c, input, errorOutput(serr))
+			out, rerr = t.sr.ataCatch(&c, i, input, errorOutput(serr))
 		} else {
 			out, rerr = applyResultPath(c.resultPath, input, errorOutput(serr))
 			if rerr == nil {

@@ -158,13 +158,19 @@ type assignment struct {
 // evalAssign computes a JSONPath state's assignments, with $ bound to
 // dollar.
 func (sr *stateRun) evalAssign(spec *assignSpec, dollar any, states map[string]any) (*assignment, *stateError) {
+	return sr.evalAssignAt(spec, dollar, states, "Assign")
+}
+
+// evalAssignAt is evalAssign for the Assign field at location, which
+// JSONata errors name.
+func (sr *stateRun) evalAssignAt(spec *assignSpec, dollar any, states map[string]any, location string) (*assignment, *stateError) {
 	if spec == nil {
 		return nil, nil
 	}
 	var v any
 	if spec.ata != nil {
 		var serr *stateError
-		if v, serr = sr.evalAta(spec.ata, states, "Assign"); serr != nil {
+		if v, serr = sr.evalAta(spec.ata, states, location); serr != nil {
 			return nil, serr
 		}
 	} else {
