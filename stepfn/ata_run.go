@@ -2,8 +2,8 @@ package stepfn
 
 import (
 	"context"
-	"strconv"
 	"math"
+	"strconv"
 	"time"
 )
 

@@ -21,7 +21,9 @@ func batchJobs(waits *int) Job {
 		},
 		WaitDone: func(ctx context.Context, started []byte) ([]byte, error) {
 			*waits++
-			var s struct{ JobID string `json:"JobId"` }
+			var s struct {
+				JobID string `json:"JobId"`
+			}
 			_ = json.Unmarshal(started, &s)
 			select {
 			case <-time.After(10 * time.Minute):
