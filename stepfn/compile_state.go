@@ -272,7 +272,7 @@ func (c *compiler) secondsPair(o *object, loc, field string) (int64, *jsonPath) 
 	}
 	if hasPath {
 		p := c.path(pv, ptr(loc, field+"Path"), field+"Path")
-		if p != nil && !p.reference() && !p.context {
+		if p != nil && !p.reference() && !p.context && p.variable == "" {
 			c.d.schema(ptr(loc, field+"Path"), "The value for the field '%sPath' must be a valid ReferencePath", field)
 		}
 		return 0, p

@@ -355,3 +355,10 @@ type EvaluationFailedEventDetails struct {
 	Location string `json:"location"`
 	State    string `json:"state"`
 }
+
+// lastEventID is the id of the last event written, 0 for none.
+func (e *execution) lastEventID() int64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return int64(len(e.events))
+}

@@ -253,3 +253,26 @@ func sortedKeys(m map[string]any) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// asPathInt reads the integer a Map's *Path field selects: a number, or
+// a string holding one, which AWS accepts there too.
+func asPathInt(v any) (int64, bool) {
+	if s, ok := v.(string); ok {
+		v = json.Number(strings.TrimSpace(s))
+		if !validNumber(string(v.(json.Number))) {
+			return 0, false
+		}
+	}
+	return asInt(v)
+}
+
+// asPathFloat is asPathInt for a percentage.
+func asPathFloat(v any) (float64, bool) {
+	if s, ok := v.(string); ok {
+		v = json.Number(strings.TrimSpace(s))
+		if !validNumber(string(v.(json.Number))) {
+			return 0, false
+		}
+	}
+	return asFloat(v)
+}

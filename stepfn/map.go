@@ -91,7 +91,10 @@ func (e *execution) inlineMap(ctx context.Context, sr *stateRun, inputs []any, l
 			break
 		}
 		g.Go(func() error {
-			ith := e.childThread(th, startedID)
+			// AWS links an iteration's start to the last event written
+			// when it starts: MapStateStarted for the first, the previous
+			// iteration's last event when they run one after another.
+			ith := e.childThread(th, max(startedID, e.lastEventID()))
 			detail := &MapIterationEventDetails{Name: st.name, Index: i}
 			e.emit(ith, HistoryEvent{Type: "MapIterationStarted", MapIterationStartedEventDetails: detail})
 			out, serr := e.runSet(gctx, st.processor, in, ith, newScope(sr.vars))
@@ -128,8 +131,14 @@ func (e *execution) inlineMap(ctx context.Context, sr *stateRun, inputs []any, l
 	if ctx.Err() != nil {
 		return nil, errAborted
 	}
+	// MapStateSucceeded and the MapStateExited after it both link to
+	// the last iteration's event, as AWS records them.
+	last := end
+	if end != nil {
+		last = &thread{prev: end.prev}
+	}
 	e.emit(end, HistoryEvent{Type: "MapStateSucceeded"})
-	th.sync(end)
+	th.sync(last)
 	return results, nil
 }
 
@@ -143,7 +152,7 @@ func (e *execution) distributedMap(ctx context.Context, sr *stateRun, eff any, i
 	env := sr.env(eff)
 	if st.toleratedCountPath != nil {
 		v, err := env.evalPath(st.toleratedCountPath)
-		n, ok := asInt(v)
+		n, ok := asPathInt(v)
 		if err != nil || !ok || n < 0 {
 			return nil, sr.runtime("The ToleratedFailureCountPath field refers to value that is not a non-negative integer: %s", st.toleratedCountPath.src)
 		}
@@ -151,7 +160,7 @@ func (e *execution) distributedMap(ctx context.Context, sr *stateRun, eff any, i
 	}
 	if st.toleratedPctPath != nil {
 		v, err := env.evalPath(st.toleratedPctPath)
-		f, ok := asFloat(v)
+		f, ok := asPathFloat(v)
 		if err != nil || !ok || f < 0 || f > 100 {
 			return nil, sr.runtime("The ToleratedFailurePercentagePath field refers to value that is not a number between 0 and 100: %s", st.toleratedPctPath.src)
 		}
@@ -211,7 +220,7 @@ func (sr *stateRun) concurrency(eff any) (int, *stateError) {
 	n := st.maxConcurrency
 	if st.maxConcurrencyPath != nil {
 		v, err := sr.env(eff).evalPath(st.maxConcurrencyPath)
-		m, ok := asInt(v)
+		m, ok := asPathInt(v)
 		if err != nil || !ok || m < 0 {
 			return 0, sr.runtime("The MaxConcurrencyPath field refers to value that is not a non-negative integer: %s", st.maxConcurrencyPath.src)
 		}
@@ -234,7 +243,7 @@ func (sr *stateRun) batch(b *itemBatcher, eff any, inputs []any) ([]any, *stateE
 	maxItems, maxBytes := b.maxItems, b.maxBytes
 	if b.maxItemsPath != nil {
 		v, err := env.evalPath(b.maxItemsPath)
-		n, ok := asInt(v)
+		n, ok := asPathInt(v)
 		if err != nil || !ok || n <= 0 {
 			return nil, sr.runtime("The MaxItemsPerBatchPath field refers to value that is not a positive integer: %s", b.maxItemsPath.src)
 		}
@@ -242,7 +251,7 @@ func (sr *stateRun) batch(b *itemBatcher, eff any, inputs []any) ([]any, *stateE
 	}
 	if b.maxBytesPath != nil {
 		v, err := env.evalPath(b.maxBytesPath)
-		n, ok := asInt(v)
+		n, ok := asPathInt(v)
 		if err != nil || !ok || n <= 0 || n > 256*1024 {
 			return nil, sr.runtime("The MaxInputBytesPerBatchPath field refers to value that is not an integer from 1 to 262144: %s", b.maxBytesPath.src)
 		}
