@@ -147,7 +147,13 @@
 //     days) TaskDoesNotExist. Tokens are at most 2,048 characters,
 //     Output 256 KiB, Error 256 and Cause 32,768 characters. A retry
 //     hands out a new token.
-//   - .sync and .sync:2 (run a job): the Task waits for the job.
+//   - .sync and .sync:2 (run a job): the Task waits for the job. A
+//     [JobResource] registered under the integration's ARN without the
+//     suffix (arn:aws:states:::batch:submitJob) serves both patterns:
+//     request-response Tasks only start the job (Invoke), .sync Tasks
+//     start it and wait for it (Wait) under their TimeoutSeconds and
+//     HeartbeatSeconds. A plain [Resource] registered under the .sync
+//     ARN itself is called once and its answer is the job's end.
 //
 // Nested executions: arn:aws:states:::states:startExecution starts the
 // state machine named by Parameters.StateMachineArn with
@@ -195,6 +201,64 @@
 // ApiGateway.<status> (ApiGateway.403) with the response body as cause;
 // an endpoint no handler serves is ApiGateway.UnknownHostException, and
 // malformed Parameters are States.Runtime.
+//
+// # Workflow variables
+//
+// Pass, Task, Choice, Wait, Parallel and Map states, Choice rules and
+// Catchers take an Assign field: {"total.$": "$.sum", "tries": 0} in a
+// JSONPath state (a "name.$" value is a path or an intrinsic call),
+// {"total": "{% $states.result.sum %}"} in a JSONata state. Later states
+// read $total in paths, intrinsic arguments and JSONata expressions.
+//
+// In a JSONPath state, $ in Assign is the state's result: a Pass state's
+// Result or Parameters output (else its effective input), a Task's,
+// Parallel's or Map's result after ResultSelector, a Choice's or Wait's
+// effective input, a Catcher's error output {"Error", "Cause"}. Every
+// reference in a state, Assign and OutputPath included, reads the values
+// from before the state; its assignments take effect when it exits and
+// are recorded on its StateExited event (assignedVariables, each value as
+// JSON text). A matching Choice rule's Assign applies; the Choice state's
+// own Assign goes with Default. A caught error skips the state's Assign
+// and applies the Catcher's.
+//
+// The top-level states share one scope. Each Parallel branch and each
+// inline Map iteration has a scope of its own that reads the scopes
+// around it and whose assignments stay inside it; a distributed Map's
+// iterations read none. A path to a variable never assigned fails like
+// any path that matches nothing (States.Runtime). Names are a letter or
+// underscore and then letters, digits and underscores, at most 80
+// characters, and not "states". One state's assignments may total
+// 256 KiB and one scope's variables 10 MiB (States.DataLimitExceeded).
+// TestState takes variables and reports them in its inspection data.
+//
+// # JSONata
+//
+// "QueryLanguage": "JSONata", for the whole state machine or for one
+// state of a JSONPath machine (not the other way round), replaces the
+// five JSONPath fields with two: Arguments (a Task's or Parallel's input,
+// default the state input) and Output (the state output, default a
+// Task's, Parallel's or Map's result, a Catcher's error output or else
+// the input). Any string "{% expr %}" in them, at any depth, is a JSONata
+// expression, and so may be a Choice rule's Condition, a Wait's Seconds
+// and Timestamp, a Task's TimeoutSeconds and HeartbeatSeconds, a Fail's
+// Error and Cause, a Map's Items, ItemSelector, MaxConcurrency and
+// tolerated failures, and the values of Assign. Expressions see the
+// variables and $states: input (the state's raw input), context (what $$
+// is in JSONPath), result (in a Task's, Parallel's or Map's Output and
+// Assign) and errorOutput (in a Catcher's). No context item is bound: a
+// field name, $ or $$ at the top of an expression is refused at creation
+// (UNSUPPORTED_JSONATA_EXPRESSION), as is an expression that does not
+// parse (INVALID_JSONATA_EXPRESSION).
+//
+// Expressions run on minicloud's own JSONata 2.0 evaluator
+// (stepfn/internal/jsonata) with every built-in function except $eval,
+// plus Step Functions' $partition, $range, $hash, $random (with a seed,
+// the value java.util.Random gives, as on AWS), $uuid and $parse. An
+// expression that fails, yields nothing (undefined) or yields the wrong
+// type fails the state with States.QueryEvaluationError, which Retry and
+// Catch see like any error; the cause names the expression and the field
+// ('Arguments/Payload/id', 'Choices[0]/Condition', 'Output/items[2]'),
+// and the history records an EvaluationFailed event.
 //
 // # Activities
 //
@@ -307,11 +371,13 @@
 //
 // # What is approximated
 //
-// JSONata, variables (Assign), ItemReader and ResultWriter are not
-// supported; a definition using them is rejected with a message saying
-// so. Only nested executions implement .sync; another
-// service's .sync resource is simply called and its result is the
-// Task's. Integration results carry no SdkHttpMetadata or
+// ItemReader and ResultWriter (S3) are not supported; a definition using
+// them is rejected with a message saying so. JSONata's regular
+// expressions are Go's (RE2): no lookaround or backreferences. The causes
+// of a JSONata result of the wrong type, and of over-size assignments,
+// are minicloud's wording, as AWS's is not recorded. Assigning, in a
+// branch or iteration, a name an outer scope also assigns shadows it
+// there rather than being refused. Integration results carry no SdkHttpMetadata or
 // SdkResponseMetadata. Task tokens are opaque but not AWS's format. Object keys in outputs are sorted rather than kept in input order.
 // Distributed map runs share the parent's context object. Validation
 // messages follow AWS's wording where it is known and AWS's style
