@@ -37,6 +37,7 @@ var stops = []stop{
 	{"A to-do API: API Gateway, Lambda, DynamoDB (go run ./examples/todo-api)", todoapi.Run},
 	{"CloudFront in front of the API: a JWT at the edge, an A/B test, the cache (go run ./examples/edge-auth-ab)", edgeauthab.Run},
 	{"Step Functions: a week-long workflow in no time", tourStepFunctions},
+	{"Step Functions in JSONata, with variables", tourJSONata},
 	{"Order fulfilment with a human approval (go run ./examples/order-workflow)", orderworkflow.Run},
 	{"What a day of traffic costs (go run ./examples/cost)", cost.Run},
 }
