@@ -100,9 +100,11 @@ func (e *execution) runSet(ctx context.Context, set *stateSet, input any, th *th
 		out, next, serr := e.runState(ctx, sr, input, th)
 		if serr != nil {
 			if serr.location != "" && th != nil {
-				// AWS links EvaluationFailed to the event before the
-				// state was entered, not to its StateEntered event.
-				th.prev = enteredPrev
+				// AWS links an EvaluationFailed that directly follows
+				// StateEntered to the event before it.
+				if th.prev == sr.enteredID {
+					th.prev = enteredPrev
+				}
 				e.emit(th, HistoryEvent{Type: "EvaluationFailed", EvaluationFailedEventDetails: &EvaluationFailedEventDetails{
 					Error: serr.name, Cause: serr.cause, Location: serr.location, State: st.name}})
 			}
