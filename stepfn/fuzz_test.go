@@ -1,6 +1,7 @@
 package stepfn
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -16,6 +17,8 @@ func FuzzCompile(f *testing.F) {
 		`{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Not":{"Variable":"$.a","IsNull":true},"Next":"B"}],"Default":"B"},"B":{"Type":"Succeed"}}}`,
 		`{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.x","ItemSelector":{"v.$":"$$.Map.Item.Value"},"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`,
 		`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"x.$":"States.Format('{}', $.a)"},"Retry":[{"ErrorEquals":["States.ALL"]}],"Catch":[{"ErrorEquals":["States.ALL"],"Next":"F"}],"End":true},"F":{"Type":"Fail"}}}`,
+		`{"QueryLanguage":"JSONata","StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Condition":"{% $states.input.n > 1 %}","Assign":{"x":"{% $states.input.n %}"},"Next":"W"}],"Default":"W"},"W":{"Type":"Wait","Seconds":"{% $x %}","Output":{"a":["{% $x * 2 %}"]},"End":true}}}`,
+		`{"StartAt":"P","States":{"P":{"Type":"Pass","Assign":{"v.$":"$.a","w":1},"Next":"Q"},"Q":{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% $v %}","End":true}}}`,
 	} {
 		f.Add(seed)
 	}
@@ -108,6 +111,40 @@ func FuzzIntrinsic(f *testing.F) {
 		}
 		if _, err := json.Marshal(v); err != nil {
 			t.Fatalf("%q produced a value that is not JSON: %v", src, err)
+		}
+	})
+}
+
+// FuzzJSONataOutput runs a Pass state whose Output is a fuzzed JSONata
+// expression through TestState: whatever the expression, the state
+// succeeds or fails with States.QueryEvaluationError, and nothing
+// panics.
+func FuzzJSONataOutput(f *testing.F) {
+	for _, seed := range []string{"$states.input.a", "$sum($states.input.list)", "$states.input.list[$ > 1]", "{'k': $v}",
+		"$map($states.input.list, function($x){$x*2})", "$partition($states.input.list, 2)", "$range(1, 9, 2)",
+		"$hash('a', 'SHA-256')", "$random(42)", "$parse('{\"a\":1}')", "$eval('1')", "$undefinedThing", "(", "$states.input.a ~> $uppercase",
+		"$string(1e300 * 1e10)", "[1..5].($ * $)", "$states.context.Execution.Id"} {
+		f.Add(seed)
+	}
+	s := New(Options{})
+	defer s.Close()
+	f.Fuzz(func(t *testing.T, expr string) {
+		def, err := json.Marshal(map[string]any{"Type": "Pass", "QueryLanguage": "JSONata", "End": true, "Output": "{%" + expr + "%}"})
+		if err != nil {
+			return
+		}
+		out, err := s.TestState(context.Background(), &TestStateInput{Definition: string(def), Input: `{"a":"x","list":[1,2,3]}`, Variables: `{"v":1}`})
+		if err != nil {
+			return // refused at validation
+		}
+		switch {
+		case out.Status == TestStatusSucceeded:
+			if !json.Valid([]byte(out.Output)) {
+				t.Fatalf("output %q is not JSON", out.Output)
+			}
+		case out.Status == TestStatusFailed && out.Error == ErrorQueryEvaluation:
+		default:
+			t.Fatalf("status %s error %s cause %s", out.Status, out.Error, out.Cause)
 		}
 	})
 }
