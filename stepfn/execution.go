@@ -34,6 +34,7 @@ type execution struct {
 	cancel   context.CancelCauseFunc
 	done     chan struct{}
 	cost     execMeter // what the cost meter needs of this execution
+	src      *target   // the revision, version or alias it started on
 	test     bool      // a TestState run, which nobody bills
 
 	mu      sync.Mutex
@@ -116,13 +117,11 @@ func (s *Service) startExecution(ctx context.Context, in *StartExecutionInput) (
 	if err := s.checkOpen(); err != nil {
 		return nil, err
 	}
-	m, ok := s.machines[in.StateMachineArn]
-	if !ok {
-		return nil, ErrStateMachineDoesNotExist.Newf("State Machine Does Not Exist: '%s'", in.StateMachineArn)
+	src, err := s.targetLocked(in.StateMachineArn)
+	if err != nil {
+		return nil, err
 	}
-	if m.deleting {
-		return nil, ErrStateMachineDeleting.Newf("State Machine is being deleted: '%s'", m.arn)
-	}
+	m := src.m
 	s.purgeLocked()
 	if name == "" {
 		name = s.rnd.uuid()
@@ -151,11 +150,11 @@ func (s *Service) startExecution(ctx context.Context, in *StartExecutionInput) (
 	if express {
 		maxDur = s.limits.MaxExpressDuration
 	}
-	if t := m.def.timeoutSeconds; t > 0 && time.Duration(t)*time.Second < maxDur {
+	if t := src.def.timeoutSeconds; t > 0 && time.Duration(t)*time.Second < maxDur {
 		maxDur = time.Duration(t) * time.Second
 	}
 	e := &execution{
-		svc: s, m: m, def: m.def, arn: arn, name: name, roleArn: m.roleArn, express: express,
+		svc: s, m: m, def: src.def, src: src, arn: arn, name: name, roleArn: src.roleArn, express: express,
 		input: input, inputVal: val, start: now, deadline: now.Add(maxDur),
 		done: make(chan struct{}), status: StatusRunning,
 	}
@@ -169,7 +168,7 @@ func (s *Service) startExecution(ctx context.Context, in *StartExecutionInput) (
 	m.open++
 	s.meter.started(e)
 	e.emit(&thread{}, HistoryEvent{Type: "ExecutionStarted", ExecutionStartedEventDetails: &ExecutionStartedEventDetails{
-		Input: input, InputDetails: notTruncated, RoleArn: m.roleArn}})
+		Input: input, InputDetails: notTruncated, RoleArn: src.roleArn, StateMachineAliasArn: src.aliasArn, StateMachineVersionArn: src.versionArn}})
 	s.wg.Add(1)
 	go e.run()
 	return e, nil
@@ -306,6 +305,11 @@ type DescribeExecutionOutput struct {
 	Output          string // set when SUCCEEDED
 	Error           string // set when FAILED, TIMED_OUT or ABORTED with an error
 	Cause           string
+	// StateMachineVersionArn is the version the execution runs, when it
+	// was started with a version or alias ARN.
+	StateMachineVersionArn string
+	// StateMachineAliasArn is the alias it was started with, if any.
+	StateMachineAliasArn string
 }
 
 func (e *execution) describe() *DescribeExecutionOutput {
@@ -314,6 +318,7 @@ func (e *execution) describe() *DescribeExecutionOutput {
 	return &DescribeExecutionOutput{
 		ExecutionArn: e.arn, StateMachineArn: e.m.arn, Name: e.name, Status: e.status,
 		StartDate: e.start, StopDate: e.stop, Input: e.input, Output: e.output, Error: e.errName, Cause: e.cause,
+		StateMachineVersionArn: e.src.version(), StateMachineAliasArn: e.src.alias(),
 	}
 }
 
@@ -478,8 +483,9 @@ type StartSyncExecutionOutput struct {
 // StartSyncExecution runs an Express execution and returns its result. A
 // Standard state machine answers StateMachineTypeNotSupported.
 func (s *Service) StartSyncExecution(ctx context.Context, in *StartExecutionInput) (*StartSyncExecutionOutput, error) {
+	base, _ := splitQualified(in.StateMachineArn)
 	s.mu.Lock()
-	m, ok := s.machines[in.StateMachineArn]
+	m, ok := s.machines[base]
 	s.mu.Unlock()
 	if ok && m.typ != TypeExpress {
 		return nil, ErrStateMachineTypeNotSupported.New("This operation is not supported by this type of state machine")
