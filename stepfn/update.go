@@ -97,7 +97,7 @@ type UpdateStateMachineOutput struct {
 // [Service.PublishStateMachineVersion] does: an update that changes
 // nothing returns the version already published from the current
 // revision; past Limits.MaxVersions it fails with
-// ServiceQuotaExceededException after the update is made.
+// ServiceQuotaExceededException and changes nothing.
 func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachineInput) (*UpdateStateMachineOutput, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -155,18 +155,25 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachine
 	}
 	// Running executions hold their own definition and role, so
 	// replacing the machine's leaves them as they started.
-	changed := false
-	if def != nil && def.definition != m.def.definition {
-		m.def, changed = def, true
+	newDef := def != nil && def.definition != m.def.definition
+	newRole := in.RoleArn != "" && in.RoleArn != m.roleArn
+	newLogging := logging != nil && !sameLogging(*logging, m.logging)
+	newTracing := in.TracingConfiguration != nil && *in.TracingConfiguration != m.tracing
+	changed := newDef || newRole || newLogging || newTracing
+	if in.Publish && (changed || !m.ver.published(m.revisionID)) && len(m.ver.versions) >= s.limits.MaxVersions {
+		return nil, quotaError(m, s.limits.MaxVersions)
 	}
-	if in.RoleArn != "" && in.RoleArn != m.roleArn {
-		m.roleArn, changed = in.RoleArn, true
+	if newDef {
+		m.def = def
 	}
-	if logging != nil && !sameLogging(*logging, m.logging) {
-		m.logging, changed = *logging, true
+	if newRole {
+		m.roleArn = in.RoleArn
 	}
-	if in.TracingConfiguration != nil && *in.TracingConfiguration != m.tracing {
-		m.tracing, changed = *in.TracingConfiguration, true
+	if newLogging {
+		m.logging = *logging
+	}
+	if newTracing {
+		m.tracing = *in.TracingConfiguration
 	}
 	now := s.clock.Now()
 	if changed {

@@ -98,6 +98,22 @@ func (vs *versionSet) findVersion(arn string) *version {
 	return nil
 }
 
+// published reports whether a revision has a version.
+func (vs *versionSet) published(revisionID string) bool {
+	for _, v := range vs.versions {
+		if v.revisionID == revisionID {
+			return true
+		}
+	}
+	return false
+}
+
+// quotaError is the ServiceQuotaExceededException of a state machine with
+// the most versions it may have.
+func quotaError(m *machine, most int) error {
+	return ErrServiceQuotaExceeded.Newf("Service quota exceeded: '%s' has %d versions, the most a state machine may have", m.arn, most)
+}
+
 // findAlias returns the alias of m with that ARN, or nil.
 func (vs *versionSet) findAlias(arn string) *alias {
 	for _, a := range vs.aliases {
@@ -152,7 +168,7 @@ func (s *Service) publishLocked(m *machine, description string) (*version, error
 		}
 	}
 	if len(m.ver.versions) >= s.limits.MaxVersions {
-		return nil, ErrServiceQuotaExceeded.Newf("Service quota exceeded: '%s' has %d versions, the most a state machine may have", m.arn, s.limits.MaxVersions)
+		return nil, quotaError(m, s.limits.MaxVersions)
 	}
 	m.ver.last++
 	logging := m.logging

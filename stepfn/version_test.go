@@ -194,6 +194,16 @@ func TestPublishStateMachineVersion_StopsAtTheVersionQuota(t *testing.T) {
 		if out != nil {
 			t.Errorf("output %+v with the error", out)
 		}
+		if d, _ := s.DescribeStateMachine(ctx, sm); d.Definition != passDef {
+			t.Errorf("the refused update changed the definition to %s", d.Definition)
+		}
+	}
+	// The current revision is published: publishing returns its version.
+	if out, err := s.PublishStateMachineVersion(ctx, &PublishStateMachineVersionInput{StateMachineArn: sm}); err != nil || out.StateMachineVersionArn != sm+":2" {
+		t.Errorf("publishing the published revision at the quota: %+v %v", out, err)
+	}
+	if _, err := s.UpdateStateMachine(ctx, &UpdateStateMachineInput{StateMachineArn: sm, Definition: v1Def}); err != nil {
+		t.Fatal(err)
 	}
 	_, err := s.PublishStateMachineVersion(ctx, &PublishStateMachineVersionInput{StateMachineArn: sm})
 	wantCode(t, err, "ServiceQuotaExceededException")

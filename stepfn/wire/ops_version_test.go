@@ -6,6 +6,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/minicloud/minicloud/clock"
+	"github.com/minicloud/minicloud/stepfn"
 )
 
 const (
@@ -140,4 +143,43 @@ func TestTags_OverTheWire(t *testing.T) {
 	wantFailure(t, h, "TagResource", mustJSON(map[string]any{"resourceArn": sm + "x", "tags": []any{}}), 400, "ResourceNotFound")
 	wantFailure(t, h, "TagResource", mustJSON(map[string]any{"resourceArn": sm, "tags": []map[string]string{{"key": strings.Repeat("k", 129)}}}), 400, "ValidationException")
 	wantFailure(t, h, "ListTagsForResource", `{"resourceArn":"nope"}`, 400, "InvalidArn")
+}
+
+// FuzzVersionOps sends arbitrary bodies to the version, alias and tag
+// operations of a service holding a state machine with two versions and
+// an alias. Whatever the input, the answer is 200, 400 or 409 with a JSON
+// object: never a panic or an error without an AWS code.
+func FuzzVersionOps(f *testing.F) {
+	ops := []string{"PublishStateMachineVersion", "ListStateMachineVersions", "DeleteStateMachineVersion", "CreateStateMachineAlias",
+		"DescribeStateMachineAlias", "UpdateStateMachineAlias", "DeleteStateMachineAlias", "ListStateMachineAliases",
+		"DescribeStateMachineForExecution", "TagResource", "UntagResource", "ListTagsForResource", "StartExecution", "DescribeStateMachine"}
+	f.Add(uint8(0), []byte(`{"stateMachineArn":"`+smArn+`m","revisionId":"INITIAL"}`))
+	f.Add(uint8(3), []byte(`{"name":"a","routingConfiguration":[{"stateMachineVersionArn":"`+smArn+`m:1","weight":30},{"stateMachineVersionArn":"`+smArn+`m:2","weight":70}]}`))
+	f.Add(uint8(5), []byte(`{"stateMachineAliasArn":"`+smArn+`m:live","description":"d","routingConfiguration":[]}`))
+	f.Add(uint8(9), []byte(`{"resourceArn":"`+smArn+`m","tags":[{"key":"k","value":"v"}]}`))
+	f.Add(uint8(12), []byte(`{"stateMachineArn":"`+smArn+`m:live"}`))
+	f.Add(uint8(2), []byte(`{"stateMachineVersionArn":"`+smArn+`m:1"}`))
+	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
+		svc := stepfn.New(stepfn.Options{Clock: clock.NewManual(testEpoch)})
+		defer svc.Close()
+		h := NewHandler(svc, Options{Logger: discardLogger})
+		for _, setup := range [][2]string{
+			{"CreateStateMachine", mustJSON(map[string]any{"name": "m", "definition": v1Def, "roleArn": role, "publish": true})},
+			{"UpdateStateMachine", mustJSON(map[string]any{"stateMachineArn": smArn + "m", "definition": v2Def, "publish": true})},
+			{"CreateStateMachineAlias", `{"name":"live","routingConfiguration":[{"stateMachineVersionArn":"` + smArn + `m:1","weight":100}]}`},
+		} {
+			if rec := post(h, setup[0], setup[1]); rec.Code != 200 {
+				t.Fatalf("setup %s: %s", setup[0], rec.Body)
+			}
+		}
+		op := ops[int(which)%len(ops)]
+		rec := post(h, op, string(body))
+		if rec.Code != 200 && rec.Code != 400 && rec.Code != 409 {
+			t.Fatalf("%s %q: status %d %s", op, body, rec.Code, rec.Body)
+		}
+		var out map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+			t.Fatalf("%s %q: response %q is not a JSON object: %v", op, body, rec.Body, err)
+		}
+	})
 }
