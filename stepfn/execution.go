@@ -58,7 +58,9 @@ func (timeoutCause) Error() string { return "execution timed out" }
 
 // StartExecutionInput is the request of StartExecution.
 type StartExecutionInput struct {
-	// StateMachineArn names the state machine. Required.
+	// StateMachineArn names the state machine (its latest revision), one
+	// of its versions (…:name:2) or one of its aliases (…:name:live).
+	// Required.
 	StateMachineArn string
 	// Name of the execution: 1 to 80 characters, unique for the state
 	// machine over 90 days. Empty means a generated UUID.
