@@ -259,3 +259,38 @@ func TestDeleteStateMachineAlias_StopsItsExecutions(t *testing.T) {
 		t.Errorf("the version went with the alias: %v", err)
 	}
 }
+
+func TestListExecutions_ByVersionOrAlias(t *testing.T) {
+	ctx := context.Background()
+	s := newTestService(t, Options{Clock: clock.NewManual(epoch)})
+	sm, v1, v2 := twoVersions(t, s)
+	al, err := s.CreateStateMachineAlias(ctx, &CreateStateMachineAliasInput{Name: "live", RoutingConfiguration: []RoutingConfigurationListItem{{v2, 100}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byAlias := runTo(t, s, al.StateMachineAliasArn).ExecutionArn
+	byVersion := runTo(t, s, v2).ExecutionArn
+	latest := runTo(t, s, sm).ExecutionArn
+	list := func(arn string) []ExecutionListItem {
+		t.Helper()
+		out, err := s.ListExecutions(ctx, &ListExecutionsInput{StateMachineArn: arn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Executions
+	}
+	all := list(sm)
+	if len(all) != 3 || all[0].ExecutionArn != latest || all[0].StateMachineVersionArn != "" ||
+		all[2].ExecutionArn != byAlias || all[2].StateMachineAliasArn != al.StateMachineAliasArn || all[2].StateMachineVersionArn != v2 {
+		t.Errorf("all executions: %+v", all)
+	}
+	if got := list(v2); len(got) != 2 || got[0].ExecutionArn != byVersion || got[1].ExecutionArn != byAlias {
+		t.Errorf("executions of version 2: %+v", got)
+	}
+	if got := list(al.StateMachineAliasArn); len(got) != 1 || got[0].ExecutionArn != byAlias {
+		t.Errorf("executions of the alias: %+v", got)
+	}
+	if got := list(v1); len(got) != 0 {
+		t.Errorf("executions of version 1: %+v", got)
+	}
+}

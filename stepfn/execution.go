@@ -401,11 +401,16 @@ type ExecutionListItem struct {
 	Status          string
 	StartDate       time.Time
 	StopDate        time.Time
+	// StateMachineVersionArn and StateMachineAliasArn say what the
+	// execution was started with, as in DescribeExecution.
+	StateMachineVersionArn string
+	StateMachineAliasArn   string
 }
 
 // ListExecutionsInput is the request of ListExecutions.
 type ListExecutionsInput struct {
-	// StateMachineArn names the state machine. Required.
+	// StateMachineArn names the state machine, or one of its versions or
+	// aliases to list only the executions started with it. Required.
 	StateMachineArn string
 	// StatusFilter keeps only executions of one status.
 	StatusFilter string
@@ -441,7 +446,8 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 	}
 	s.mu.Lock()
 	s.purgeLocked()
-	m, ok := s.machines[in.StateMachineArn]
+	base, q := splitQualified(in.StateMachineArn)
+	m, ok := s.machines[base]
 	if !ok {
 		s.mu.Unlock()
 		return nil, ErrStateMachineDoesNotExist.Newf("State Machine Does Not Exist: '%s'", in.StateMachineArn)
@@ -455,10 +461,11 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 	var items []ExecutionListItem
 	for i := len(list) - 1; i >= 0; i-- {
 		d := list[i].describe()
-		if in.StatusFilter != "" && d.Status != in.StatusFilter {
+		if in.StatusFilter != "" && d.Status != in.StatusFilter || q != "" && d.StateMachineVersionArn != in.StateMachineArn && d.StateMachineAliasArn != in.StateMachineArn {
 			continue
 		}
-		items = append(items, ExecutionListItem{ExecutionArn: d.ExecutionArn, StateMachineArn: d.StateMachineArn, Name: d.Name, Status: d.Status, StartDate: d.StartDate, StopDate: d.StopDate})
+		items = append(items, ExecutionListItem{ExecutionArn: d.ExecutionArn, StateMachineArn: d.StateMachineArn, Name: d.Name, Status: d.Status, StartDate: d.StartDate, StopDate: d.StopDate,
+			StateMachineVersionArn: d.StateMachineVersionArn, StateMachineAliasArn: d.StateMachineAliasArn})
 	}
 	scope := "executions:" + in.StateMachineArn + ":" + in.StatusFilter
 	items, next, err := page(items, size, in.NextToken, scope)

@@ -315,12 +315,14 @@ func stopExecution(ctx context.Context, svc *stepfn.Service, in *stopExecutionRe
 }
 
 type executionListItem struct {
-	ExecutionArn    string `json:"executionArn"`
-	StateMachineArn string `json:"stateMachineArn"`
-	Name            string `json:"name"`
-	Status          string `json:"status"`
-	StartDate       epoch  `json:"startDate"`
-	StopDate        epoch  `json:"stopDate,omitzero"`
+	ExecutionArn           string `json:"executionArn"`
+	StateMachineArn        string `json:"stateMachineArn"`
+	Name                   string `json:"name"`
+	Status                 string `json:"status"`
+	StartDate              epoch  `json:"startDate"`
+	StopDate               epoch  `json:"stopDate,omitzero"`
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
+	StateMachineAliasArn   string `json:"stateMachineAliasArn,omitempty"`
 }
 
 func listExecutions(ctx context.Context, svc *stepfn.Service, in *listExecutionsRequest) (any, error) {
@@ -333,7 +335,7 @@ func listExecutions(ctx context.Context, svc *stepfn.Service, in *listExecutions
 	}
 	items := make([]executionListItem, len(out.Executions))
 	for i, e := range out.Executions {
-		items[i] = executionListItem{e.ExecutionArn, e.StateMachineArn, e.Name, e.Status, epoch(e.StartDate), epoch(e.StopDate)}
+		items[i] = executionListItem{e.ExecutionArn, e.StateMachineArn, e.Name, e.Status, epoch(e.StartDate), epoch(e.StopDate), e.StateMachineVersionArn, e.StateMachineAliasArn}
 	}
 	return struct {
 		Executions []executionListItem `json:"executions"`

@@ -90,6 +90,10 @@ func TestVersionsAndAliases_OverTheWire(t *testing.T) {
 	if fe["definition"] != v2Def || fe["stateMachineArn"] != sm || fe["revisionId"] != upd["revisionId"] || fe["updateDate"] == nil || fe["loggingConfiguration"] == nil {
 		t.Errorf("describe state machine for execution: %v", fe)
 	}
+	le := call(t, h, "ListExecutions", mustJSON(map[string]string{"stateMachineArn": aliasArn}))
+	if items := le["executions"].([]any); len(items) != 1 || items[0].(map[string]any)["stateMachineAliasArn"] != aliasArn || items[0].(map[string]any)["stateMachineVersionArn"] != v2 {
+		t.Errorf("executions of the alias: %v", le)
+	}
 	hist := call(t, h, "GetExecutionHistory", mustJSON(map[string]string{"executionArn": exec}))
 	started := hist["events"].([]any)[0].(map[string]any)["executionStartedEventDetails"].(map[string]any)
 	if started["stateMachineAliasArn"] != aliasArn || started["stateMachineVersionArn"] != v2 {
