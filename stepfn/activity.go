@@ -43,6 +43,7 @@ type activity struct {
 	pollers   int
 	wake      chan struct{} // closed when a task is queued or the activity deleted
 	deleted   bool
+	tags      []Tag
 }
 
 // activityTask is one scheduled attempt of a Task state whose Resource is
@@ -69,6 +70,9 @@ type CreateActivityInput struct {
 	// Name of the activity: 1 to 80 characters, under the same rules as a
 	// state machine's name. Required.
 	Name string
+	// Tags to put on the activity: at most 50. A repeated call ignores
+	// them, as on AWS.
+	Tags []Tag
 }
 
 // CreateActivityOutput is the response of CreateActivity.
@@ -89,6 +93,13 @@ func (s *Service) CreateActivity(ctx context.Context, in *CreateActivityInput) (
 	if !validName(in.Name) {
 		return nil, ErrInvalidName.Newf("Invalid Name: '%s'", in.Name)
 	}
+	if err := checkTags(in.Tags, "tags"); err != nil {
+		return nil, err
+	}
+	tags, err := mergeTags(nil, in.Tags, s.activityArn(in.Name))
+	if err != nil {
+		return nil, err
+	}
 	arn := s.activityArn(in.Name)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -104,7 +115,7 @@ func (s *Service) CreateActivity(ctx context.Context, in *CreateActivityInput) (
 	if s.activities == nil {
 		s.activities = map[string]*activity{}
 	}
-	a := &activity{arn: arn, name: in.Name, created: s.clock.Now(), wake: make(chan struct{})}
+	a := &activity{arn: arn, name: in.Name, created: s.clock.Now(), wake: make(chan struct{}), tags: tags}
 	s.activities[arn] = a
 	return &CreateActivityOutput{ActivityArn: arn, CreationDate: a.created}, nil
 }

@@ -299,11 +299,32 @@
 //
 // [Service.UpdateStateMachine] replaces a state machine's definition,
 // role, [LoggingConfiguration] or [TracingConfiguration] (at least one;
-// otherwise MissingRequiredParameter) and gives it a new revision id.
-// Executions already running keep the definition and role they started
-// with; executions started afterwards use the new ones. Logging and
-// tracing are recorded, not acted on. Versions (publish) are not
-// supported.
+// otherwise MissingRequiredParameter) and, when something changed, gives
+// it a new revision id. Executions already running keep the definition
+// and role they started with; executions started afterwards use the new
+// ones. Logging and tracing are recorded, not acted on.
+//
+// # Versions, aliases and tags
+//
+// A version is an immutable snapshot of a revision, published by
+// CreateStateMachine or UpdateStateMachine with Publish, or by
+// [Service.PublishStateMachineVersion] (with an optional revision check:
+// ConflictException on a mismatch). Versions are numbered from 1 and
+// never renumbered; their ARN is the state machine's ARN, a colon and the
+// number. Publishing a revision already published returns its version;
+// a state machine holds at most 1,000 (Limits.MaxVersions). An alias
+// ([Service.CreateStateMachineAlias]) routes to one or two versions of
+// one state machine with weights summing to 100; at most 100 per state
+// machine (Limits.MaxAliases). StartExecution and StartSyncExecution take
+// a version or alias ARN: the execution runs the version's frozen
+// definition and role, an alias draws its version from Options.Rand (so
+// a seeded run is reproducible), and DescribeExecution reports
+// StateMachineVersionArn and StateMachineAliasArn. A version an alias
+// routes to cannot be deleted; deleting a state machine deletes its
+// versions, aliases and tags. [Service.TagResource],
+// [Service.UntagResource] and [Service.ListTagsForResource] tag state
+// machines and activities: up to 50 tags, keys of 1 to 128 characters,
+// values up to 256.
 //
 // # Testing a single state
 //

@@ -34,6 +34,7 @@ type execution struct {
 	cancel   context.CancelCauseFunc
 	done     chan struct{}
 	cost     execMeter // what the cost meter needs of this execution
+	src      *target   // the revision, version or alias it started on
 	test     bool      // a TestState run, which nobody bills
 
 	mu      sync.Mutex
@@ -57,7 +58,9 @@ func (timeoutCause) Error() string { return "execution timed out" }
 
 // StartExecutionInput is the request of StartExecution.
 type StartExecutionInput struct {
-	// StateMachineArn names the state machine. Required.
+	// StateMachineArn names the state machine (its latest revision), one
+	// of its versions (…:name:2) or one of its aliases (…:name:live).
+	// Required.
 	StateMachineArn string
 	// Name of the execution: 1 to 80 characters, unique for the state
 	// machine over 90 days. Empty means a generated UUID.
@@ -116,13 +119,11 @@ func (s *Service) startExecution(ctx context.Context, in *StartExecutionInput) (
 	if err := s.checkOpen(); err != nil {
 		return nil, err
 	}
-	m, ok := s.machines[in.StateMachineArn]
-	if !ok {
-		return nil, ErrStateMachineDoesNotExist.Newf("State Machine Does Not Exist: '%s'", in.StateMachineArn)
+	src, err := s.targetLocked(in.StateMachineArn)
+	if err != nil {
+		return nil, err
 	}
-	if m.deleting {
-		return nil, ErrStateMachineDeleting.Newf("State Machine is being deleted: '%s'", m.arn)
-	}
+	m := src.m
 	s.purgeLocked()
 	if name == "" {
 		name = s.rnd.uuid()
@@ -151,11 +152,11 @@ func (s *Service) startExecution(ctx context.Context, in *StartExecutionInput) (
 	if express {
 		maxDur = s.limits.MaxExpressDuration
 	}
-	if t := m.def.timeoutSeconds; t > 0 && time.Duration(t)*time.Second < maxDur {
+	if t := src.def.timeoutSeconds; t > 0 && time.Duration(t)*time.Second < maxDur {
 		maxDur = time.Duration(t) * time.Second
 	}
 	e := &execution{
-		svc: s, m: m, def: m.def, arn: arn, name: name, roleArn: m.roleArn, express: express,
+		svc: s, m: m, def: src.def, src: src, arn: arn, name: name, roleArn: src.roleArn, express: express,
 		input: input, inputVal: val, start: now, deadline: now.Add(maxDur),
 		done: make(chan struct{}), status: StatusRunning,
 	}
@@ -169,7 +170,7 @@ func (s *Service) startExecution(ctx context.Context, in *StartExecutionInput) (
 	m.open++
 	s.meter.started(e)
 	e.emit(&thread{}, HistoryEvent{Type: "ExecutionStarted", ExecutionStartedEventDetails: &ExecutionStartedEventDetails{
-		Input: input, InputDetails: notTruncated, RoleArn: m.roleArn}})
+		Input: input, InputDetails: notTruncated, RoleArn: src.roleArn, StateMachineAliasArn: src.aliasArn, StateMachineVersionArn: src.versionArn}})
 	s.wg.Add(1)
 	go e.run()
 	return e, nil
@@ -306,6 +307,11 @@ type DescribeExecutionOutput struct {
 	Output          string // set when SUCCEEDED
 	Error           string // set when FAILED, TIMED_OUT or ABORTED with an error
 	Cause           string
+	// StateMachineVersionArn is the version the execution runs, when it
+	// was started with a version or alias ARN.
+	StateMachineVersionArn string
+	// StateMachineAliasArn is the alias it was started with, if any.
+	StateMachineAliasArn string
 }
 
 func (e *execution) describe() *DescribeExecutionOutput {
@@ -314,6 +320,7 @@ func (e *execution) describe() *DescribeExecutionOutput {
 	return &DescribeExecutionOutput{
 		ExecutionArn: e.arn, StateMachineArn: e.m.arn, Name: e.name, Status: e.status,
 		StartDate: e.start, StopDate: e.stop, Input: e.input, Output: e.output, Error: e.errName, Cause: e.cause,
+		StateMachineVersionArn: e.src.version(), StateMachineAliasArn: e.src.alias(),
 	}
 }
 
@@ -394,11 +401,16 @@ type ExecutionListItem struct {
 	Status          string
 	StartDate       time.Time
 	StopDate        time.Time
+	// StateMachineVersionArn and StateMachineAliasArn say what the
+	// execution was started with, as in DescribeExecution.
+	StateMachineVersionArn string
+	StateMachineAliasArn   string
 }
 
 // ListExecutionsInput is the request of ListExecutions.
 type ListExecutionsInput struct {
-	// StateMachineArn names the state machine. Required.
+	// StateMachineArn names the state machine, or one of its versions or
+	// aliases to list only the executions started with it. Required.
 	StateMachineArn string
 	// StatusFilter keeps only executions of one status.
 	StatusFilter string
@@ -434,7 +446,8 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 	}
 	s.mu.Lock()
 	s.purgeLocked()
-	m, ok := s.machines[in.StateMachineArn]
+	base, q := splitQualified(in.StateMachineArn)
+	m, ok := s.machines[base]
 	if !ok {
 		s.mu.Unlock()
 		return nil, ErrStateMachineDoesNotExist.Newf("State Machine Does Not Exist: '%s'", in.StateMachineArn)
@@ -448,10 +461,11 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 	var items []ExecutionListItem
 	for i := len(list) - 1; i >= 0; i-- {
 		d := list[i].describe()
-		if in.StatusFilter != "" && d.Status != in.StatusFilter {
+		if in.StatusFilter != "" && d.Status != in.StatusFilter || q != "" && d.StateMachineVersionArn != in.StateMachineArn && d.StateMachineAliasArn != in.StateMachineArn {
 			continue
 		}
-		items = append(items, ExecutionListItem{ExecutionArn: d.ExecutionArn, StateMachineArn: d.StateMachineArn, Name: d.Name, Status: d.Status, StartDate: d.StartDate, StopDate: d.StopDate})
+		items = append(items, ExecutionListItem{ExecutionArn: d.ExecutionArn, StateMachineArn: d.StateMachineArn, Name: d.Name, Status: d.Status, StartDate: d.StartDate, StopDate: d.StopDate,
+			StateMachineVersionArn: d.StateMachineVersionArn, StateMachineAliasArn: d.StateMachineAliasArn})
 	}
 	scope := "executions:" + in.StateMachineArn + ":" + in.StatusFilter
 	items, next, err := page(items, size, in.NextToken, scope)
@@ -478,8 +492,9 @@ type StartSyncExecutionOutput struct {
 // StartSyncExecution runs an Express execution and returns its result. A
 // Standard state machine answers StateMachineTypeNotSupported.
 func (s *Service) StartSyncExecution(ctx context.Context, in *StartExecutionInput) (*StartSyncExecutionOutput, error) {
+	base, _ := splitQualified(in.StateMachineArn)
 	s.mu.Lock()
-	m, ok := s.machines[in.StateMachineArn]
+	m, ok := s.machines[base]
 	s.mu.Unlock()
 	if ok && m.typ != TypeExpress {
 		return nil, ErrStateMachineTypeNotSupported.New("This operation is not supported by this type of state machine")

@@ -59,6 +59,11 @@ type ExecutionStartedEventDetails struct {
 	Input        string                            `json:"input"`
 	InputDetails *HistoryEventExecutionDataDetails `json:"inputDetails,omitempty"`
 	RoleArn      string                            `json:"roleArn,omitempty"`
+	// StateMachineAliasArn is the alias the execution was started with.
+	StateMachineAliasArn string `json:"stateMachineAliasArn,omitempty"`
+	// StateMachineVersionArn is the version the execution runs, when it
+	// was started with a version or alias ARN.
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
 }
 
 // ExecutionSucceededEventDetails are the details of ExecutionSucceeded.

@@ -88,6 +88,12 @@ type Limits struct {
 	// one activity at once before ActivityWorkerLimitExceeded. AWS
 	// publishes no number; minicloud allows 1,000.
 	MaxActivityPollers int
+	// MaxVersions is the number of versions one state machine may have
+	// published and not deleted: 1,000.
+	MaxVersions int
+	// MaxAliases is the number of aliases one state machine may have:
+	// 100.
+	MaxAliases int
 }
 
 func (l Limits) withDefaults() Limits {
@@ -112,6 +118,8 @@ func (l Limits) withDefaults() Limits {
 	defInt(&l.MaxInlineMapConcurrency, 40)
 	defInt(&l.MaxActivities, 10000)
 	defInt(&l.MaxActivityPollers, 1000)
+	defInt(&l.MaxVersions, 1000)
+	defInt(&l.MaxAliases, 100)
 	return l
 }
 

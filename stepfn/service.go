@@ -81,6 +81,8 @@ type machine struct {
 	open                    int
 	executions              []*execution // in start order
 	byName                  map[string]*execution
+	ver                     versionSet // published versions and aliases
+	tags                    []Tag
 }
 
 // errServiceClosed cancels executions when the service closes.
@@ -293,18 +295,30 @@ type CreateStateMachineInput struct {
 	RoleArn string
 	// Type is STANDARD (the default) or EXPRESS.
 	Type string
+	// Publish publishes the state machine's first revision as version 1.
+	Publish bool
+	// VersionDescription describes that version: up to 256 characters,
+	// only with Publish.
+	VersionDescription string
+	// Tags to put on the state machine: at most 50.
+	Tags []Tag
 }
 
 // CreateStateMachineOutput is the response of CreateStateMachine.
 type CreateStateMachineOutput struct {
 	StateMachineArn string
 	CreationDate    time.Time
+	// StateMachineVersionArn is the version Publish published; empty
+	// without Publish.
+	StateMachineVersionArn string
 }
 
 // CreateStateMachine validates the definition and creates a state
 // machine. Creating one again with the same name, definition, role and
-// type returns the existing one; with any difference it fails with
-// StateMachineAlreadyExists.
+// type returns the existing one (and, with Publish, the version of its
+// current revision); with any difference it fails with
+// StateMachineAlreadyExists. Tags of a repeated call are ignored, as on
+// AWS.
 func (s *Service) CreateStateMachine(ctx context.Context, in *CreateStateMachineInput) (*CreateStateMachineOutput, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -328,6 +342,12 @@ func (s *Service) CreateStateMachine(ctx context.Context, in *CreateStateMachine
 	if len(in.Definition) > s.limits.MaxDefinitionSize {
 		return nil, ErrValidation.Newf("1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to %d", s.limits.MaxDefinitionSize)
 	}
+	if err := checkPublish(in.Publish, in.VersionDescription); err != nil {
+		return nil, err
+	}
+	if err := checkTags(in.Tags, "tags"); err != nil {
+		return nil, err
+	}
 	def, err := Compile(in.Definition)
 	if err != nil {
 		return nil, err
@@ -348,7 +368,7 @@ func (s *Service) CreateStateMachine(ctx context.Context, in *CreateStateMachine
 			return nil, ErrStateMachineDeleting.Newf("State Machine is being deleted: '%s'", arn)
 		}
 		if m.def.definition == in.Definition && m.roleArn == in.RoleArn && m.typ == typ {
-			return &CreateStateMachineOutput{StateMachineArn: arn, CreationDate: m.created}, nil
+			return s.createdLocked(m, in)
 		}
 		return nil, ErrStateMachineAlreadyExists.Newf("State Machine Already Exists: '%s'", arn)
 	}
@@ -357,8 +377,13 @@ func (s *Service) CreateStateMachine(ctx context.Context, in *CreateStateMachine
 	}
 	m := &machine{arn: arn, name: in.Name, roleArn: in.RoleArn, typ: typ, def: def, created: s.clock.Now(), byName: map[string]*execution{},
 		logging: LoggingConfiguration{Level: LogLevelOff}}
+	tags, err := mergeTags(nil, in.Tags, arn)
+	if err != nil {
+		return nil, err
+	}
+	m.tags = tags
 	s.machines[arn] = m
-	return &CreateStateMachineOutput{StateMachineArn: arn, CreationDate: m.created}, nil
+	return s.createdLocked(m, in)
 }
 
 // checkExpress rejects what Express workflows cannot run: the
@@ -393,17 +418,26 @@ type DescribeStateMachineOutput struct {
 	// TracingConfiguration is the X-Ray settings.
 	TracingConfiguration TracingConfiguration
 	// RevisionId is the latest UpdateStateMachine's revision, empty
-	// before any update.
+	// before any update; for a version, the revision it was published
+	// from.
 	RevisionId string
+	// Description is a version's description; empty for a state machine.
+	Description string
 }
 
 // DescribeStateMachine returns a state machine's definition and settings.
+// Given a version's ARN (stateMachineArn:number) it returns the version:
+// the definition and settings frozen when it was published, its creation
+// date and description.
 func (s *Service) DescribeStateMachine(ctx context.Context, stateMachineArn string) (*DescribeStateMachineOutput, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if err := checkArn(stateMachineArn, "stateMachine"); err != nil {
 		return nil, err
+	}
+	if _, q := splitQualified(stateMachineArn); q != "" {
+		return s.describeVersion(stateMachineArn)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -466,9 +500,10 @@ func (s *Service) ListStateMachines(ctx context.Context, in *ListStateMachinesIn
 	return &ListStateMachinesOutput{StateMachines: items, NextToken: next}, nil
 }
 
-// DeleteStateMachine deletes a state machine. Its running executions go
-// on to their end; until then it is DELETING and starts no new ones.
-// Deleting a state machine that does not exist succeeds, as on AWS.
+// DeleteStateMachine deletes a state machine with its versions, aliases
+// and tags. Its running executions go on to their end; until then it is
+// DELETING and starts no new ones. Deleting a state machine that does not
+// exist succeeds, as on AWS.
 func (s *Service) DeleteStateMachine(ctx context.Context, stateMachineArn string) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -483,6 +518,7 @@ func (s *Service) DeleteStateMachine(ctx context.Context, stateMachineArn string
 		return nil
 	}
 	m.deleting = true
+	m.ver, m.tags = versionSet{}, nil
 	if m.open == 0 {
 		delete(s.machines, stateMachineArn)
 	}

@@ -2,6 +2,7 @@ package stepfn
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,11 +66,10 @@ type UpdateStateMachineInput struct {
 	LoggingConfiguration *LoggingConfiguration
 	// TracingConfiguration replaces the X-Ray settings.
 	TracingConfiguration *TracingConfiguration
-	// Publish would publish a version; minicloud has no versions and
-	// refuses it with ValidationException.
+	// Publish publishes the updated revision as a version.
 	Publish bool
-	// VersionDescription describes the published version; AWS accepts it
-	// only with Publish.
+	// VersionDescription describes the published version: up to 256
+	// characters, only with Publish.
 	VersionDescription string
 }
 
@@ -77,9 +77,12 @@ type UpdateStateMachineInput struct {
 type UpdateStateMachineOutput struct {
 	UpdateDate time.Time
 	// RevisionId identifies the new revision of the state machine: a
-	// fresh UUID each update, also returned by DescribeStateMachine.
+	// fresh UUID each update that changes something, also returned by
+	// DescribeStateMachine. An update that changes nothing keeps the
+	// revision (empty if the state machine was never changed).
 	RevisionId string
-	// StateMachineVersionArn is the published version; always empty.
+	// StateMachineVersionArn is the version Publish published; empty
+	// without Publish.
 	StateMachineVersionArn string
 }
 
@@ -89,6 +92,12 @@ type UpdateStateMachineOutput struct {
 // with; executions started afterwards use the new ones. A state machine
 // being deleted answers StateMachineDeleting; its type cannot change, so
 // an Express state machine's new definition is held to Express's rules.
+//
+// With Publish the resulting revision is published as a version, as
+// [Service.PublishStateMachineVersion] does: an update that changes
+// nothing returns the version already published from the current
+// revision; past Limits.MaxVersions it fails with
+// ServiceQuotaExceededException and changes nothing.
 func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachineInput) (*UpdateStateMachineOutput, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -99,11 +108,8 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachine
 	if err := checkArn(in.StateMachineArn, "stateMachine"); err != nil {
 		return nil, err
 	}
-	if in.VersionDescription != "" && !in.Publish {
-		return nil, ErrValidation.New("Version description can only be set when publish is true")
-	}
-	if in.Publish {
-		return nil, ErrValidation.New("Publishing a state machine version (publish) is not supported by minicloud")
+	if err := checkPublish(in.Publish, in.VersionDescription); err != nil {
+		return nil, err
 	}
 	if in.Definition == "" && in.RoleArn == "" && in.LoggingConfiguration == nil && in.TracingConfiguration == nil {
 		return nil, ErrMissingRequiredParameter.New("Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified")
@@ -149,21 +155,45 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachine
 	}
 	// Running executions hold their own definition and role, so
 	// replacing the machine's leaves them as they started.
-	if def != nil {
+	newDef := def != nil && def.definition != m.def.definition
+	newRole := in.RoleArn != "" && in.RoleArn != m.roleArn
+	newLogging := logging != nil && !sameLogging(*logging, m.logging)
+	newTracing := in.TracingConfiguration != nil && *in.TracingConfiguration != m.tracing
+	changed := newDef || newRole || newLogging || newTracing
+	if in.Publish && (changed || !m.ver.published(m.revisionID)) && len(m.ver.versions) >= s.limits.MaxVersions {
+		return nil, quotaError(m, s.limits.MaxVersions)
+	}
+	if newDef {
 		m.def = def
 	}
-	if in.RoleArn != "" {
+	if newRole {
 		m.roleArn = in.RoleArn
 	}
-	if logging != nil {
+	if newLogging {
 		m.logging = *logging
 	}
-	if in.TracingConfiguration != nil {
+	if newTracing {
 		m.tracing = *in.TracingConfiguration
 	}
-	m.revisionID = s.rnd.uuid()
-	m.updated = s.clock.Now()
-	return &UpdateStateMachineOutput{UpdateDate: m.updated, RevisionId: m.revisionID}, nil
+	now := s.clock.Now()
+	if changed {
+		m.revisionID = s.rnd.uuid()
+		m.updated = now
+	}
+	out := &UpdateStateMachineOutput{UpdateDate: now, RevisionId: m.revisionID}
+	if in.Publish {
+		v, err := s.publishLocked(m, in.VersionDescription)
+		if err != nil {
+			return nil, err
+		}
+		out.StateMachineVersionArn = v.arn
+	}
+	return out, nil
+}
+
+// sameLogging reports whether two logging configurations are equal.
+func sameLogging(a, b LoggingConfiguration) bool {
+	return a.Level == b.Level && a.IncludeExecutionData == b.IncludeExecutionData && slices.Equal(a.Destinations, b.Destinations)
 }
 
 // checkLogging validates a LoggingConfiguration as Step Functions does and

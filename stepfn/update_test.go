@@ -125,7 +125,7 @@ func TestUpdateStateMachine_RejectsWhatAWSRejectsWithoutChangingAnything(t *test
 		{"two destinations", UpdateStateMachineInput{StateMachineArn: sm, LoggingConfiguration: logs(LogLevelAll, good, good)}, "InvalidLoggingConfiguration", "exactly one"},
 		{"not a log group", UpdateStateMachineInput{StateMachineArn: sm, LoggingConfiguration: logs(LogLevelAll, "arn:aws:s3:::bucket")}, "InvalidLoggingConfiguration", "log group"},
 		{"description without publish", UpdateStateMachineInput{StateMachineArn: sm, Definition: passDef, VersionDescription: "v2"}, "ValidationException", "publish"},
-		{"publish", UpdateStateMachineInput{StateMachineArn: sm, Definition: passDef, Publish: true}, "ValidationException", "not supported"},
+		{"long version description", UpdateStateMachineInput{StateMachineArn: sm, Definition: passDef, Publish: true, VersionDescription: strings.Repeat("d", 257)}, "ValidationException", "versionDescription"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -25,7 +25,13 @@
 // SendTaskFailure and SendTaskHeartbeat for task tokens, and
 // CreateActivity, DescribeActivity, DeleteActivity, ListActivities and
 // GetActivityTask (a long poll of up to 60 seconds on the service's
-// clock, answered {} when no task came). History events carry their
+// clock, answered {} when no task came), PublishStateMachineVersion,
+// ListStateMachineVersions, DeleteStateMachineVersion,
+// CreateStateMachineAlias, DescribeStateMachineAlias,
+// UpdateStateMachineAlias, DeleteStateMachineAlias,
+// ListStateMachineAliases, DescribeStateMachineForExecution, TagResource,
+// UntagResource and ListTagsForResource (publish, versionDescription and
+// tags are read by CreateStateMachine, tags by CreateActivity). History events carry their
 // details under the API's names (executionStartedEventDetails,
 // taskScheduledEventDetails, lambdaFunctionSucceededEventDetails, ...);
 // includeExecutionData false leaves inputs and outputs out.
@@ -35,7 +41,8 @@
 //
 // # Errors
 //
-// A failed request is answered HTTP 400 (500 for InternalFailure) with
+// A failed request is answered HTTP 400 (409 for ConflictException, 500
+// for InternalFailure) with
 // {"__type":"<namespace>#<Code>","message":"..."}. The SDKs keep what
 // follows the '#' and turn it into their typed errors
 // (*types.ExecutionDoesNotExist, ...). The service's codes are those of
@@ -43,7 +50,9 @@
 // StateMachineDeleting, StateMachineTypeNotSupported,
 // ExecutionDoesNotExist, ExecutionAlreadyExists, ExecutionLimitExceeded,
 // InvalidDefinition, InvalidArn, InvalidName, InvalidExecutionInput,
-// InvalidToken, ValidationException. The protocol adds its own:
+// InvalidToken, ValidationException, and for versions, aliases and tags
+// ConflictException, ServiceQuotaExceededException, ResourceNotFound and
+// TooManyTags. The protocol adds its own:
 // UnknownOperationException for a target that is not a served operation,
 // a method other than POST or another Content-Type;
 // SerializationException for a body that is not one JSON object or a
@@ -57,7 +66,7 @@
 //
 // Signatures are not checked: any request, signed or not, is served.
 // Members of features stepfn does not have (logging and tracing
-// configuration, tags, versions and aliases, encryption, redrive, map run
+// configuration of CreateStateMachine, encryption, redrive, map run
 // listing) are ignored on input and absent from output; mapRunArn in
 // ListExecutions is refused with ValidationException. StartSyncExecution
 // is sent by the SDKs to the host "sync-" + endpoint host: a client of

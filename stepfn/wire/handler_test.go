@@ -74,7 +74,7 @@ func TestHandler_ErrorsCarryStepFunctionsTypes(t *testing.T) {
 		wantType       string
 		wantInMessage  string
 	}{
-		{"unknown operation", "TagResource", `{}`, "com.amazon.coral.service#UnknownOperationException", "AWSStepFunctions.TagResource"},
+		{"unknown operation", "DescribeMapRun", `{}`, "com.amazon.coral.service#UnknownOperationException", "AWSStepFunctions.DescribeMapRun"},
 		{"malformed JSON", "DescribeStateMachine", `{"stateMachineArn":`, "com.amazon.coral.service#SerializationException", "Malformed JSON"},
 		{"not an object", "DescribeStateMachine", `[1]`, "com.amazon.coral.service#SerializationException", "JSON object"},
 		{"trailing data", "DescribeStateMachine", `{} {}`, "com.amazon.coral.service#SerializationException", "after the request"},

@@ -31,6 +31,19 @@ var operations = map[string]operation{
 	"DeleteActivity":                 op[activityRequest]{deleteActivity},
 	"ListActivities":                 op[listActivitiesRequest]{listActivities},
 	"GetActivityTask":                op[getActivityTaskRequest]{getActivityTask},
+
+	"PublishStateMachineVersion":       op[publishVersionRequest]{publishVersion},
+	"ListStateMachineVersions":         op[listVersionsRequest]{listVersions},
+	"DeleteStateMachineVersion":        op[versionRequest]{deleteVersion},
+	"CreateStateMachineAlias":          op[createAliasRequest]{createAlias},
+	"DescribeStateMachineAlias":        op[aliasRequest]{describeAlias},
+	"UpdateStateMachineAlias":          op[updateAliasRequest]{updateAlias},
+	"DeleteStateMachineAlias":          op[aliasRequest]{deleteAlias},
+	"ListStateMachineAliases":          op[listAliasesRequest]{listAliases},
+	"DescribeStateMachineForExecution": op[executionRequest]{describeStateMachineForExecution},
+	"TagResource":                      op[tagResourceRequest]{tagResource},
+	"UntagResource":                    op[untagResourceRequest]{untagResource},
+	"ListTagsForResource":              op[resourceRequest]{listTagsForResource},
 }
 
 // epoch is a timestamp on the wire: seconds since the Unix epoch with a
@@ -68,10 +81,13 @@ type dataDetails struct {
 // reference names them.
 
 type createStateMachineRequest struct {
-	Name       string `json:"name"`
-	Definition string `json:"definition"`
-	RoleArn    string `json:"roleArn"`
-	Type       string `json:"type"`
+	Name               string `json:"name"`
+	Definition         string `json:"definition"`
+	RoleArn            string `json:"roleArn"`
+	Type               string `json:"type"`
+	Publish            bool   `json:"publish"`
+	VersionDescription string `json:"versionDescription"`
+	Tags               []tag  `json:"tags"`
 }
 
 type stateMachineRequest struct {
@@ -124,14 +140,16 @@ type getExecutionHistoryRequest struct {
 }
 
 func createStateMachine(ctx context.Context, svc *stepfn.Service, in *createStateMachineRequest) (any, error) {
-	out, err := svc.CreateStateMachine(ctx, &stepfn.CreateStateMachineInput{Name: in.Name, Definition: in.Definition, RoleArn: in.RoleArn, Type: in.Type})
+	out, err := svc.CreateStateMachine(ctx, &stepfn.CreateStateMachineInput{Name: in.Name, Definition: in.Definition, RoleArn: in.RoleArn, Type: in.Type,
+		Publish: in.Publish, VersionDescription: in.VersionDescription, Tags: nativeTags(in.Tags)})
 	if err != nil {
 		return nil, err
 	}
 	return struct {
-		StateMachineArn string `json:"stateMachineArn"`
-		CreationDate    epoch  `json:"creationDate"`
-	}{out.StateMachineArn, epoch(out.CreationDate)}, nil
+		StateMachineArn        string `json:"stateMachineArn"`
+		CreationDate           epoch  `json:"creationDate"`
+		StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
+	}{out.StateMachineArn, epoch(out.CreationDate), out.StateMachineVersionArn}, nil
 }
 
 func describeStateMachine(ctx context.Context, svc *stepfn.Service, in *stateMachineRequest) (any, error) {
@@ -150,8 +168,9 @@ func describeStateMachine(ctx context.Context, svc *stepfn.Service, in *stateMac
 		Logging         *loggingConfiguration `json:"loggingConfiguration"`
 		Tracing         *tracingConfiguration `json:"tracingConfiguration"`
 		RevisionId      string                `json:"revisionId,omitempty"`
+		Description     string                `json:"description,omitempty"`
 	}{out.StateMachineArn, out.Name, out.Status, out.Definition, out.RoleArn, out.Type, epoch(out.CreationDate),
-		wireLogging(out.LoggingConfiguration), &tracingConfiguration{out.TracingConfiguration.Enabled}, out.RevisionId}, nil
+		wireLogging(out.LoggingConfiguration), &tracingConfiguration{out.TracingConfiguration.Enabled}, out.RevisionId, out.Description}, nil
 }
 
 type stateMachineListItem struct {
@@ -244,6 +263,10 @@ type executionDescription struct {
 	OutputDetails   *dataDetails `json:"outputDetails,omitempty"`
 	Error           string       `json:"error,omitempty"`
 	Cause           string       `json:"cause,omitempty"`
+	// StateMachineVersionArn and StateMachineAliasArn say what a
+	// DescribeExecution'd execution was started with.
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
+	StateMachineAliasArn   string `json:"stateMachineAliasArn,omitempty"`
 }
 
 func describeExecution(ctx context.Context, svc *stepfn.Service, in *executionRequest) (any, error) {
@@ -256,6 +279,7 @@ func describeExecution(ctx context.Context, svc *stepfn.Service, in *executionRe
 		StartDate: epoch(out.StartDate), StopDate: epoch(out.StopDate),
 		Input: out.Input, InputDetails: &dataDetails{Included: true},
 		Output: out.Output, Error: out.Error, Cause: out.Cause,
+		StateMachineVersionArn: out.StateMachineVersionArn, StateMachineAliasArn: out.StateMachineAliasArn,
 	}
 	if out.Status == stepfn.StatusSucceeded {
 		d.OutputDetails = &dataDetails{Included: true}
@@ -291,12 +315,14 @@ func stopExecution(ctx context.Context, svc *stepfn.Service, in *stopExecutionRe
 }
 
 type executionListItem struct {
-	ExecutionArn    string `json:"executionArn"`
-	StateMachineArn string `json:"stateMachineArn"`
-	Name            string `json:"name"`
-	Status          string `json:"status"`
-	StartDate       epoch  `json:"startDate"`
-	StopDate        epoch  `json:"stopDate,omitzero"`
+	ExecutionArn           string `json:"executionArn"`
+	StateMachineArn        string `json:"stateMachineArn"`
+	Name                   string `json:"name"`
+	Status                 string `json:"status"`
+	StartDate              epoch  `json:"startDate"`
+	StopDate               epoch  `json:"stopDate,omitzero"`
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
+	StateMachineAliasArn   string `json:"stateMachineAliasArn,omitempty"`
 }
 
 func listExecutions(ctx context.Context, svc *stepfn.Service, in *listExecutionsRequest) (any, error) {
@@ -309,7 +335,7 @@ func listExecutions(ctx context.Context, svc *stepfn.Service, in *listExecutions
 	}
 	items := make([]executionListItem, len(out.Executions))
 	for i, e := range out.Executions {
-		items[i] = executionListItem{e.ExecutionArn, e.StateMachineArn, e.Name, e.Status, epoch(e.StartDate), epoch(e.StopDate)}
+		items[i] = executionListItem{e.ExecutionArn, e.StateMachineArn, e.Name, e.Status, epoch(e.StartDate), epoch(e.StopDate), e.StateMachineVersionArn, e.StateMachineAliasArn}
 	}
 	return struct {
 		Executions []executionListItem `json:"executions"`

@@ -13,6 +13,7 @@ import (
 
 type createActivityRequest struct {
 	Name string `json:"name"`
+	Tags []tag  `json:"tags"`
 }
 
 type activityRequest struct {
@@ -36,7 +37,7 @@ type activityListItem struct {
 }
 
 func createActivity(ctx context.Context, svc *stepfn.Service, in *createActivityRequest) (any, error) {
-	out, err := svc.CreateActivity(ctx, &stepfn.CreateActivityInput{Name: in.Name})
+	out, err := svc.CreateActivity(ctx, &stepfn.CreateActivityInput{Name: in.Name, Tags: nativeTags(in.Tags)})
 	if err != nil {
 		return nil, err
 	}
