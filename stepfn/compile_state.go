@@ -97,25 +97,10 @@ func (c *compiler) state(name string, o *object, loc string, depth int) *state {
 	if assignable[typ] {
 		st.assign = c.assign(o, loc, false)
 	}
-	switch typ {
-	case "Pass":
-		if v, ok := o.get("Result"); ok {
-			st.result, st.hasResult = plain(v), true
-		}
-	case "Task":
-		c.task(st, o, loc)
-	case "Choice":
-		c.choice(st, o, loc)
-	case "Wait":
-		c.wait(st, o, loc)
-	case "Fail":
-		c.fail(st, o, loc)
-	case "Parallel":
-		c.parallel(st, o, loc, depth)
-	case "Map":
-		c.mapState(st, o, loc, depth)
+	if v, ok := o.get("Result"); ok && typ == "Pass" {
+		st.result, st.hasResult = plain(v), true
 	}
-	return st
+	return c.typeFields(st, o, loc, depth)
 }
 
 // ataState compiles a JSONata state.
@@ -142,7 +127,13 @@ func (c *compiler) ataState(st *state, o *object, loc string, depth int) *state 
 		st.retry = c.retriers(o, loc)
 		st.catch = c.catchers(o, loc)
 	}
-	switch typ {
+	return c.typeFields(st, o, loc, depth)
+}
+
+// typeFields compiles the fields particular to a state's type, in
+// either query language.
+func (c *compiler) typeFields(st *state, o *object, loc string, depth int) *state {
+	switch st.typ {
 	case "Task":
 		c.task(st, o, loc)
 	case "Choice":
