@@ -3,6 +3,7 @@ package jsonata
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // sigParam is one parameter of a function signature.
@@ -35,7 +36,21 @@ func parseSignature(src string) (*signature, *Error) { return parseSig(src, fals
 // parseStrictSignature is parseSignature for the signatures of Go
 // functions (Env.Funcs): any character that is not part of the signature
 // syntax is an error (S0403), so typos are caught.
-func parseStrictSignature(src string) (*signature, *Error) { return parseSig(src, true) }
+func parseStrictSignature(src string) (*signature, *Error) {
+	if s, ok := strictSignatures.Load(src); ok {
+		return s.(*signature), nil
+	}
+	s, err := parseSig(src, true)
+	if err == nil {
+		strictSignatures.Store(src, s)
+	}
+	return s, err
+}
+
+// strictSignatures remembers the parsed signatures of Env.Funcs: an
+// evaluator binds them on every Eval, and a parsed signature (with its
+// compiled regexp) is never changed after parsing, so one is shared.
+var strictSignatures sync.Map
 
 func parseSig(src string, strict bool) (*signature, *Error) {
 	if strict && (!strings.HasPrefix(src, "<") || !strings.HasSuffix(src, ">")) {
